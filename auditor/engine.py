@@ -1,0 +1,88 @@
+"""The engine: evaluate checks over inventories and assemble the ScanResult.
+
+Pure apart from the clock the caller passes in: the same inventories always give the same findings,
+in the same order, which is what makes ``--from-snapshot`` replay exact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Literal
+
+from auditor import __version__
+from auditor.inventory import Inventory
+from auditor.model import Finding, ScanResult, ScanScope, Status
+from auditor.registry import Check, CheckRegistry, load_checks
+
+
+def evaluate(inventories: Sequence[Inventory], registry: CheckRegistry | None = None) -> list[Finding]:
+    """Run every check of each inventory's provider. A check that raises gives ERROR, never PASS."""
+    registry = registry or load_checks()
+    findings: list[Finding] = []
+    for inventory in inventories:
+        for check in registry.all(inventory.provider):
+            findings.extend(_run_one(check, inventory))
+    return sorted(findings, key=_finding_order)
+
+
+def _run_one(check: Check[Any], inventory: Inventory) -> list[Finding]:
+    try:
+        return list(check.run(inventory, inventory.account))
+    except Exception as error:  # a broken check must not hide the others, nor pass
+        return [check.crashed(inventory.account, error)]
+
+
+def _finding_order(finding: Finding) -> tuple[str, ...]:
+    return (finding.provider, finding.account, finding.check_id, finding.region, finding.resource_id)
+
+
+def inventory_hash(inventories: Sequence[Inventory]) -> str:
+    """sha256 over the canonical JSON of the inventories: the evidence's fingerprint."""
+    canonical = json.dumps(
+        [inv.model_dump(mode="json") for inv in inventories], sort_keys=True, separators=(",", ":")
+    )
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def build_scan_result(
+    inventories: Sequence[Inventory],
+    *,
+    started_at: datetime,
+    finished_at: datetime,
+    source: Literal["live", "snapshot", "demo"],
+    registry: CheckRegistry | None = None,
+) -> ScanResult:
+    findings = evaluate(inventories, registry)
+    calls: Counter[str] = Counter()
+    for inventory in inventories:
+        for key, count in inventory.api_calls.items():
+            calls[key.split(":", 1)[0]] += count
+    return ScanResult(
+        tool_version=__version__,
+        started_at=started_at,
+        finished_at=finished_at,
+        source=source,
+        scopes=[
+            ScanScope(provider=inv.provider, account=inv.account, regions=sorted(inv.regions))
+            for inv in inventories
+        ],
+        inventory_hash=inventory_hash(inventories),
+        api_calls=sum(calls.values()),
+        api_calls_by_service=dict(sorted(calls.items())),
+        collection_errors=[error for inv in inventories for error in inv.errors],
+        findings=findings,
+    )
+
+
+def exit_code(result: ScanResult) -> int:
+    """3 when anything FAILs; 1 when nothing fails but something could not be evaluated; else 0."""
+    counts = result.counts()
+    if counts[Status.FAIL]:
+        return 3
+    if counts[Status.ERROR]:
+        return 1
+    return 0

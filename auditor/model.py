@@ -1,0 +1,165 @@
+"""The core model every output renders from: statuses, check metadata, findings, the scan result.
+
+Everything here is serialised (JSON exports, snapshots, history), so it is pydantic v2.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Status(StrEnum):
+    """The verdict of one check on one resource.
+
+    A check never reports PASS for what it could not see: a failed collection gives ERROR,
+    "nothing to assess" gives NOT_APPLICABLE, and a control that needs a person gives MANUAL.
+    """
+
+    PASS = "PASS"
+    FAIL = "FAIL"
+    ERROR = "ERROR"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+    MANUAL = "MANUAL"
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return ["critical", "high", "medium", "low", "info"].index(self.value)
+
+
+class Remediation(BaseModel):
+    """How to fix a failing resource: the exact CLI command, console steps, optional IaC."""
+
+    model_config = ConfigDict(frozen=True)
+
+    cli: str = Field(description="The exact command that fixes it, with {placeholders} for resource ids.")
+    console: list[str] = Field(default_factory=list, description="Console steps, one per item.")
+    iac: str | None = Field(default=None, description="A Terraform / CloudFormation snippet, if useful.")
+    text: str = Field(default="", description="What to change, in plain words.")
+
+
+class CheckMeta(BaseModel):
+    """Everything a person needs to understand and act on a check, kept next to its code."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(pattern=r"^(aws|azure|gcp)\.[a-z0-9_]+\.[a-z0-9_]+$")
+    provider: Literal["aws", "azure", "gcp"]
+    service: str
+    title: str
+    severity: Severity
+    rationale: str
+    risk: str = ""
+    remediation: Remediation
+    references: list[str] = Field(default_factory=list)
+    module_section: str = Field(description="The section of module 4 the check comes from, or 'CIS' only.")
+    datasets: list[str] = Field(
+        default_factory=list, description="Inventory datasets the check reads (for ERROR attribution)."
+    )
+
+
+def finding_id(provider: str, account: str, region: str, check_id: str, resource_id: str) -> str:
+    """A stable id for a finding: the same resource and check give the same id in every scan."""
+    key = "|".join((provider, account, region, check_id, resource_id))
+    return hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+class Finding(BaseModel):
+    """One verdict of one check about one resource."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    check_id: str
+    provider: Literal["aws", "azure", "gcp"]
+    service: str
+    severity: Severity
+    status: Status
+    account: str
+    region: str
+    resource_id: str
+    resource_name: str = ""
+    message: str
+    evidence: dict[str, Any] = Field(default_factory=dict)
+
+
+class CollectionError(BaseModel):
+    """A read that failed. It is kept inside the inventory; it never turns into an empty list."""
+
+    model_config = ConfigDict(frozen=True)
+
+    provider: Literal["aws", "azure", "gcp"]
+    account: str
+    region: str
+    service: str
+    dataset: str = Field(description="The inventory field that could not be filled, e.g. 'flow_logs'.")
+    operation: str
+    kind: Literal["denied", "throttled", "timeout", "endpoint", "malformed", "failed"]
+    code: str = ""
+    message: str = ""
+    resource: str = ""
+
+    def describe(self) -> str:
+        where = f"{self.service}:{self.operation} in {self.region}"
+        if self.resource:
+            where += f" for {self.resource}"
+        code = f" ({self.code})" if self.code else ""
+        return f"{where} {_KIND_WORDS[self.kind]}{code}: {self.message}".rstrip(": ")
+
+
+_KIND_WORDS = {
+    "denied": "was denied",
+    "throttled": "was throttled past retries",
+    "timeout": "timed out",
+    "endpoint": "could not reach the endpoint",
+    "malformed": "returned a malformed answer",
+    "failed": "failed",
+}
+
+
+class ScanScope(BaseModel):
+    provider: Literal["aws", "azure", "gcp"]
+    account: str
+    regions: list[str]
+
+
+SCAN_RESULT_SCHEMA_VERSION = 1
+
+
+class ScanResult(BaseModel):
+    """The one object every view and export is rendered from."""
+
+    schema_: Literal["posture-auditor/scan-result"] = Field(
+        default="posture-auditor/scan-result", alias="schema"
+    )
+    schema_version: int = SCAN_RESULT_SCHEMA_VERSION
+    tool_version: str
+    started_at: datetime
+    finished_at: datetime
+    source: Literal["live", "snapshot", "demo"]
+    scopes: list[ScanScope]
+    inventory_hash: str
+    api_calls: int
+    api_calls_by_service: dict[str, int] = Field(default_factory=dict)
+    collection_errors: list[CollectionError] = Field(default_factory=list)
+    findings: list[Finding]
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    def counts(self) -> dict[Status, int]:
+        out = {status: 0 for status in Status}
+        for finding in self.findings:
+            out[finding.status] += 1
+        return out
