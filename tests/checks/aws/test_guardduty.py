@@ -65,7 +65,11 @@ def test_s3_protection_reads_features_then_legacy_data_sources():
 
 def test_eks_protection_fails_when_only_s3_is_on():
     inv = make_inventory(
-        {"us-east-1": {"guardduty_detectors": [_detector(S3_DATA_EVENTS="ENABLED", EKS_AUDIT_LOGS="DISABLED")]}}
+        {
+            "us-east-1": {
+                "guardduty_detectors": [_detector(S3_DATA_EVENTS="ENABLED", EKS_AUDIT_LOGS="DISABLED")]
+            }
+        }
     )
     [finding] = run_check("aws.guardduty.eks_audit_logs_enabled", inv)
     assert finding.status is Status.FAIL
@@ -73,7 +77,9 @@ def test_eks_protection_fails_when_only_s3_is_on():
 
 
 def test_runtime_monitoring_accepts_the_eks_only_feature():
-    inv = make_inventory({"us-east-1": {"guardduty_detectors": [_detector(EKS_RUNTIME_MONITORING="ENABLED")]}})
+    inv = make_inventory(
+        {"us-east-1": {"guardduty_detectors": [_detector(EKS_RUNTIME_MONITORING="ENABLED")]}}
+    )
     [finding] = run_check("aws.guardduty.runtime_monitoring_enabled", inv)
     assert finding.status is Status.PASS
 
