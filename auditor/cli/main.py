@@ -1,7 +1,51 @@
+"""The `auditor` command. SDKs are imported inside commands, so `auditor --help` stays fast."""
+
+from __future__ import annotations
+
+import sys
+
 import typer
 
-app = typer.Typer()
+from auditor import __version__
+from auditor.cli import checks_commands, demo_command, policy_commands, scan_commands
+
+app = typer.Typer(
+    name="auditor",
+    help=(
+        "Read-only multi-cloud posture auditor: proves that network logging and threat detection are on, "
+        "and scores the result against CIS benchmarks.\n\n"
+        "Exit codes: 0 nothing failed; 3 at least one FAIL; 1 the scan failed or could not evaluate "
+        "something (ERROR, no FAIL); 2 usage error."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(scan_commands.app, name="scan")
+app.add_typer(checks_commands.app, name="checks")
+app.add_typer(policy_commands.app, name="policy")
+app.command("demo")(demo_command.demo)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"posture-auditor {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """posture-auditor."""
 
 
 def run() -> None:
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
