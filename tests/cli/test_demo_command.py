@@ -35,7 +35,11 @@ def test_demo_prints_pass_and_fail_writes_files_and_exits_3(demo_run):
     assert "ERROR" not in statuses, [f for f in scan["findings"] if f["status"] == "ERROR"]
     assert scan["source"] == "demo" and scan["api_calls"] > 50
     assert scan["scopes"] == [
-        {"provider": "aws", "account": "123456789012", "regions": ["ap-southeast-2", "eu-west-1", "us-east-1"]}
+        {
+            "provider": "aws",
+            "account": "123456789012",
+            "regions": ["ap-southeast-2", "eu-west-1", "us-east-1"],
+        }
     ]
     for expected in ("FAIL", "PASS", "aws.guardduty.enabled_all_regions", "fix: aws"):
         assert expected in result.output
@@ -80,6 +84,8 @@ def test_replaying_the_demo_snapshot_gives_the_same_findings(demo_run, tmp_path)
 def test_a_malformed_estate_exits_1_naming_the_file(tmp_path):
     estate = tmp_path / "estate.yaml"
     estate.write_text("aws:\n  account_id: '123456789012'\n  enabled_regions: [us-east-1]\n  bogus_key: 1\n")
-    result = runner.invoke(app, ["demo", "--estate", str(estate), "--json", str(tmp_path / "x.json")], env=WIDE)
+    result = runner.invoke(
+        app, ["demo", "--estate", str(estate), "--json", str(tmp_path / "x.json")], env=WIDE
+    )
     assert result.exit_code == 1
     assert "estate.yaml" in result.output and "bogus_key" in result.output

@@ -30,7 +30,9 @@ def _snapshot(tmp_path, **regions):
 
 def test_from_snapshot_evaluates_offline_writes_json_and_exits_3(tmp_path):
     out = tmp_path / "scan.json"
-    result = runner.invoke(app, ["scan", "--from-snapshot", str(_snapshot(tmp_path)), "--json", str(out)], env=WIDE)
+    result = runner.invoke(
+        app, ["scan", "--from-snapshot", str(_snapshot(tmp_path)), "--json", str(out)], env=WIDE
+    )
     assert result.exit_code == 3, result.output
     data = json.loads(out.read_text())
     assert data["schema"] == "posture-auditor/scan-result" and data["source"] == "snapshot"
@@ -76,7 +78,9 @@ def test_an_unwritable_json_path_exits_1_and_says_so(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     result = runner.invoke(
-        app, ["scan", "--from-snapshot", str(_snapshot(tmp_path)), "--json", str(blocker / "out.json")], env=WIDE
+        app,
+        ["scan", "--from-snapshot", str(_snapshot(tmp_path)), "--json", str(blocker / "out.json")],
+        env=WIDE,
     )
     assert result.exit_code == 1
     assert "cannot write" in result.output

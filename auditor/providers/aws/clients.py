@@ -1,0 +1,90 @@
+"""One botocore client per (service, region), built once, lazily and thread-safely.
+
+A boto3 ``Session`` is not thread-safe, so clients are created under a lock; they are then shared by
+the worker threads (botocore clients are thread-safe). Every client comes from the same session, so
+service models and endpoint rules are loaded once. The endpoint is never overridden: botocore's own
+configuration (``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_<SERVICE>``, the profile) decides it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import boto3
+from botocore.client import BaseClient
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ProfileNotFound
+
+from auditor import __version__
+from auditor.providers.aws.api_calls import ApiCallCounter
+from auditor.providers.aws.failures import AwsCollectionFailed, redact
+from auditor.providers.aws.options import AwsScanOptions
+from auditor.providers.aws.readonly import ReadOnlyGuard
+
+USER_AGENT = f"posture-auditor/{__version__}"
+
+
+def client_config(options: AwsScanOptions) -> Config:
+    """Timeouts, adaptive retries, a connection pool as wide as the worker pool, our user agent.
+
+    ``options.max_attempts`` counts every attempt, the first included (AWS_MAX_ATTEMPTS semantics), so
+    it is given to botocore as ``total_max_attempts``: botocore's ``max_attempts`` key would mean
+    retries and make one attempt more.
+    """
+    return Config(
+        retries={"mode": "adaptive", "total_max_attempts": options.max_attempts},
+        connect_timeout=options.connect_timeout,
+        read_timeout=options.read_timeout,
+        max_pool_connections=max(10, options.max_workers),
+        user_agent_extra=USER_AGENT,
+    )
+
+
+class ClientPool:
+    """Clients by (service, region), each guarded (read-only) and counted before every call."""
+
+    def __init__(
+        self, session: boto3.Session, config: Config, guard: ReadOnlyGuard, counter: ApiCallCounter
+    ) -> None:
+        self._session = session
+        self._config = config
+        self._guard = guard
+        self._counter = counter
+        self._lock = threading.Lock()
+        self._clients: dict[tuple[str, str], BaseClient] = {}
+
+    def client(self, service: str, region: str) -> Any:
+        """The client for ``service`` in ``region`` (typed ``Any``: boto3 clients are generated)."""
+        key = (service, region)
+        client = self._clients.get(key)
+        if client is not None:
+            return client
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                client = self._session.client(service, region_name=region, config=self._config)
+                events = client.meta.events
+                # First on the generic event, so they run before every other handler of it (the
+                # guard refuses a write before it is counted, signed or sent). botocore runs handlers
+                # of a more specific name ("before-call.kms.ListKeys") earlier still: a test stub
+                # answering there would bypass the count, so stubs should use the generic event.
+                events.register_first("before-call", self._guard.handler(service))
+                events.register_first("before-call", self._counter.handler(service))
+                self._clients[key] = client
+            return client
+
+    def __len__(self) -> int:
+        return len(self._clients)
+
+
+def open_session(profile: str | None) -> boto3.Session:
+    """A session from the standard chain (profile, environment, SSO, instance role...)."""
+    try:
+        return boto3.Session(profile_name=profile)
+    except ProfileNotFound as error:
+        raise AwsCollectionFailed(
+            f"AWS profile '{profile}' is not configured (see `aws configure list-profiles`)."
+        ) from error
+    except BotoCoreError as error:
+        raise AwsCollectionFailed(f"Cannot open an AWS session: {redact(str(error))}") from error

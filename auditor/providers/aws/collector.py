@@ -1,0 +1,168 @@
+"""``collect_aws``: one account, every enabled (or requested) region, every unit, concurrently.
+
+The flow: open the session, identify the caller (STS), list the enabled regions (DescribeRegions),
+then run one thread pool over (region, unit) work units plus the account-wide units. When every
+region's trails are known, the trail buckets' logging is read. Each unit fills its datasets
+independently; a failed read becomes ``None`` plus a ``CollectionError``, never an empty list.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError
+
+from auditor.inventory.aws import GLOBAL, AwsInventory, AwsRegion, Trail
+from auditor.model import CollectionError
+from auditor.providers.aws.account import (
+    DEFAULT_REGION,
+    GLOBAL_REGION_BY_PARTITION,
+    enabled,
+    identify_caller,
+    region_opt_in,
+    select_regions,
+)
+from auditor.providers.aws.api_calls import ApiCallCounter
+from auditor.providers.aws.clients import ClientPool, client_config, open_session
+from auditor.providers.aws.failures import AwsCollectionFailed
+from auditor.providers.aws.gc_pause import gc_paused
+from auditor.providers.aws.options import AwsScanOptions, ProgressCallback, ProgressEvent
+from auditor.providers.aws.policy import declared_reads
+from auditor.providers.aws.readonly import ReadOnlyGuard
+from auditor.providers.aws.unit import Unit, UnitContext
+from auditor.providers.aws.units import GLOBAL_UNITS, REGIONAL_UNITS
+from auditor.providers.aws.units.s3 import bucket_logging_unit, trail_buckets
+
+
+class _Progress:
+    """Counts finished units and reports each one; calls are serialised, ``done`` only grows."""
+
+    def __init__(self, callback: ProgressCallback | None, total: int) -> None:
+        self._callback = callback
+        self._total = total
+        self._done = 0
+        self._lock = threading.Lock()
+
+    def finished(self, region: str, service: str) -> None:
+        with self._lock:
+            self._done += 1
+            if self._callback is not None:
+                self._callback(
+                    ProgressEvent(region=region, service=service, done=self._done, total=self._total)
+                )
+
+
+def _partition_lookup(session: boto3.Session) -> Callable[[str], str | None]:
+    def partition_of(region: str) -> str | None:
+        try:
+            return session.get_partition_for_region(region)
+        except (BotoCoreError, ValueError):
+            return None
+
+    return partition_of
+
+
+def _run_all(executor: ThreadPoolExecutor, jobs: list[Callable[[], UnitContext]]) -> list[UnitContext]:
+    """Run the jobs; the first exception (a bug, or the progress callback cancelling) cancels the rest."""
+    futures: list[Future[UnitContext]] = [executor.submit(job) for job in jobs]
+    done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+    for future in done:
+        error = future.exception()
+        if error is not None:
+            for other in pending:
+                other.cancel()
+            raise error
+    return [future.result() for future in futures]
+
+
+def collect_aws(
+    options: AwsScanOptions,
+    progress: ProgressCallback | None = None,
+    session: boto3.Session | None = None,
+) -> AwsInventory:
+    """Collect one AWS account read-only into a typed ``AwsInventory``.
+
+    ``session`` defaults to ``boto3.Session(profile_name=options.profile)``. ``progress`` is called
+    from worker threads as each unit finishes (see ``ProgressCallback``). ``options.regions`` limits
+    the regional datasets; the account-wide ones (CloudFront, CLOUDFRONT-scope web ACLs, the trail
+    buckets' logging) are always read. Raises ``AwsCollectionFailed`` when the scan cannot start;
+    every failure after that is kept in the inventory (``None`` + ``CollectionError``).
+    """
+    with gc_paused():
+        return _collect(options, progress, session)
+
+
+def _collect(
+    options: AwsScanOptions, progress: ProgressCallback | None, session: boto3.Session | None
+) -> AwsInventory:
+    collected_at = datetime.now(UTC)
+    session = session if session is not None else open_session(options.profile)
+    counter = ApiCallCounter()
+    pool = ClientPool(session, client_config(options), ReadOnlyGuard(declared_reads()), counter)
+
+    home = session.region_name or DEFAULT_REGION
+    identity = identify_caller(pool, home)
+    statuses = region_opt_in(pool, home, identity.partition, _partition_lookup(session))
+    if not enabled(statuses):
+        raise AwsCollectionFailed(
+            f"ec2:DescribeRegions reported no enabled region for account {identity.account}."
+        )
+    scanned = select_regions(statuses, options.regions, identity.account)
+    global_region = GLOBAL_REGION_BY_PARTITION.get(identity.partition, home)
+
+    work: list[tuple[Unit, str]] = [(unit, region) for region in scanned for unit in REGIONAL_UNITS]
+    work += [(unit, global_region) for unit in GLOBAL_UNITS]
+    tracker = _Progress(progress, total=len(work) + 1)  # + the trail buckets' logging
+
+    def job(unit: Unit, region: str) -> Callable[[], UnitContext]:
+        def run() -> UnitContext:
+            context = unit.run(pool, identity.account, region)
+            tracker.finished(context.scope, unit.service)
+            return context
+
+        return run
+
+    region_values: dict[str, dict[str, Any]] = {region: {} for region in scanned}
+    global_values: dict[str, Any] = {}
+    errors: list[CollectionError] = []
+
+    def keep(context: UnitContext) -> None:
+        target = global_values if context.scope == GLOBAL else region_values[context.scope]
+        target.update(context.values)
+        errors.extend(context.errors)
+
+    with ThreadPoolExecutor(max_workers=options.max_workers, thread_name_prefix="aws-collect") as executor:
+        for context in _run_all(executor, [job(unit, region) for unit, region in work]):
+            keep(context)
+
+        # The trail buckets are known only now; if no region's trails could be read, neither are they.
+        region_trails: list[list[Trail] | None] = [region_values[r].get("trails") for r in scanned]
+        buckets = None
+        if any(trails is not None for trails in region_trails):
+            buckets = trail_buckets([trail for trails in region_trails if trails for trail in trails])
+        for context in _run_all(executor, [job(bucket_logging_unit(buckets), global_region)]):
+            keep(context)
+
+    return AwsInventory(
+        account_id=identity.account,
+        partition=identity.partition,
+        caller_arn=identity.arn,
+        collected_at=collected_at,
+        enabled_regions=enabled(statuses),
+        regions={
+            region: AwsRegion(name=region, opt_in_status=statuses[region], **region_values[region])
+            for region in scanned
+        },
+        errors=sorted(errors, key=_error_order),
+        api_calls=counter.snapshot(),
+        **global_values,
+    )
+
+
+def _error_order(error: CollectionError) -> tuple[str, ...]:
+    return (error.region, error.service, error.dataset, error.operation, error.resource)
