@@ -69,6 +69,9 @@ def scan_aws(
     ),
     json_out: Path | None = typer.Option(None, "--json", help=JSON_HELP),
     workers: int = typer.Option(16, "--workers", min=1, max=64, help="Concurrent API calls."),
+    max_attempts: int = typer.Option(
+        6, "--max-attempts", min=1, max=20, help="Attempts per call (adaptive retries) before it is ERROR."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the one-line verdict."),
 ) -> None:
     """Collect an AWS account read-only and evaluate every AWS check."""
@@ -80,7 +83,9 @@ def scan_aws(
     parent = ctx.obj or {}
     json_out = json_out or parent.get("json_out")
     quiet = quiet or parent.get("quiet", False)
-    options = AwsScanOptions(profile=profile, regions=tuple(regions), max_workers=workers)
+    options = AwsScanOptions(
+        profile=profile, regions=tuple(regions), max_workers=workers, max_attempts=max_attempts
+    )
     started = datetime.now(UTC)
     clock = time.monotonic()
     try:
