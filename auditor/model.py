@@ -6,7 +6,7 @@ Everything here is serialised (JSON exports, snapshots, history), so it is pydan
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -18,6 +18,8 @@ class Status(StrEnum):
 
     A check never reports PASS for what it could not see: a failed collection gives ERROR,
     "nothing to assess" gives NOT_APPLICABLE, and a control that needs a person gives MANUAL.
+    MUTED is never produced by a check: an exception (see ``auditor.exceptions``) turns a finding
+    MUTED; it stays visible with its original status and is left out of scores.
     """
 
     PASS = "PASS"
@@ -25,6 +27,7 @@ class Status(StrEnum):
     ERROR = "ERROR"
     NOT_APPLICABLE = "NOT_APPLICABLE"
     MANUAL = "MANUAL"
+    MUTED = "MUTED"
 
 
 class Severity(StrEnum):
@@ -76,6 +79,18 @@ def finding_id(provider: str, account: str, region: str, check_id: str, resource
     return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
+class Mute(BaseModel):
+    """Why a finding is MUTED: the exception that matched it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    exception_id: str = Field(description="The exception's id, or its position 'exceptions[N]'.")
+    owner: str
+    reason: str
+    expires: date
+    original_status: Status
+
+
 class Finding(BaseModel):
     """One verdict of one check about one resource."""
 
@@ -93,6 +108,8 @@ class Finding(BaseModel):
     resource_name: str = ""
     message: str
     evidence: dict[str, Any] = Field(default_factory=dict)
+    tags: dict[str, str] = Field(default_factory=dict, description="The resource's tags, when known.")
+    muted: Mute | None = None
 
 
 class CollectionError(BaseModel):

@@ -23,9 +23,10 @@ STATUS_STYLE = {
     Status.ERROR: "yellow",
     Status.NOT_APPLICABLE: "dim",
     Status.MANUAL: "cyan",
+    Status.MUTED: "magenta",
 }
 SHORT_LABEL = {Status.NOT_APPLICABLE: "N/A"}
-WORST_FIRST = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.PASS, Status.NOT_APPLICABLE)
+WORST_FIRST = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.MUTED, Status.PASS, Status.NOT_APPLICABLE)
 MAX_RESOURCES_SHOWN = 5
 
 

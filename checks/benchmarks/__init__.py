@@ -1,0 +1,1 @@
+"""Benchmark catalogs (YAML data), one file per benchmark version; see auditor/benchmarks.py."""
