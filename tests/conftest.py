@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,8 @@ os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
 os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+# Scan history goes to a throw-away directory, never the developer's own data dir.
+os.environ["POSTURE_AUDITOR_HOME"] = tempfile.mkdtemp(prefix="posture-auditor-test-home-")
 
 
 def make_inventory(regions: dict[str, dict[str, Any]] | None = None, **fields: Any) -> AwsInventory:

@@ -18,6 +18,7 @@ _DEMO_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
 }
+BUNDLED_VARIANTS = {"demo": "demo", "remediated": "demo-remediated"}
 _CLEARED = (
     "AWS_PROFILE",
     "AWS_SESSION_TOKEN",
@@ -34,6 +35,12 @@ def demo(
     ),
     estate: Path | None = typer.Option(
         None, "--estate", help="An estate YAML file to simulate instead of the bundled demo estate."
+    ),
+    variant: str = typer.Option(
+        "demo",
+        "--variant",
+        help="A bundled estate: 'demo', or 'remediated' (the same account after fixes and one regression; "
+        "run it after `auditor demo`, then `auditor diff`).",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the one-line verdict."),
 ) -> None:
@@ -56,8 +63,10 @@ def demo(
     from auditor.providers.aws import AwsCollectionFailed, AwsScanOptions, collect_aws
     from auditor.snapshot import write_snapshot
 
+    if estate is None and variant not in BUNDLED_VARIANTS:
+        raise typer.BadParameter(f"must be one of {', '.join(BUNDLED_VARIANTS)}", param_hint="--variant")
     try:
-        simulated = load_estate(estate or bundled_estate("demo"))
+        simulated = load_estate(estate or bundled_estate(BUNDLED_VARIANTS.get(variant, variant)))
     except EstateError as error:
         fail(str(error))
     if simulated.aws is None:
@@ -78,6 +87,6 @@ def demo(
     write_or_fail(snapshot, lambda: write_snapshot(snapshot, [inventory]))
     result = build_scan_result([inventory], started_at=started, finished_at=datetime.now(UTC), source="demo")
     if not quiet:
-        source = estate or "the bundled demo estate"
+        source = estate or f"the bundled {variant!r} estate"
         typer.echo(f"Simulated estate {simulated.name!r} from {source}; writing {snapshot} and {json_out}")
     finish(result, json_out, quiet, elapsed=time.monotonic() - clock)

@@ -79,6 +79,10 @@ KNOWN_STANDARDS: dict[str, tuple[str, bool]] = {
         "CIS AWS Foundations Benchmark v3.0.0",
         False,
     ),
+    "arn:{partition}:securityhub:{region}::standards/cis-aws-foundations-benchmark/v/5.0.0": (
+        "CIS AWS Foundations Benchmark v5.0.0",
+        False,
+    ),
     "arn:{partition}:securityhub:{region}::standards/aws-foundational-security-best-practices/v/1.0.0": (
         "AWS Foundational Security Best Practices v1.0.0",
         True,
