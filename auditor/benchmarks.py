@@ -2,9 +2,9 @@
 
 One YAML file per benchmark version. Every control of the benchmark is listed, in scope or not, with
 what decides it: ``checks`` (check ids, each written once and mapped from every version that needs
-it), ``manual`` (a person must judge; checks may still attach evidence), or ``out_of_scope`` (the tool
-does not assess it, and says why). The scoring (``auditor.scoring``) reads only this model and the
-findings.
+it), ``manual`` (a person must judge; checks may still attach evidence), ``pending`` (in scope, but the
+checks that will decide it do not exist yet, so it is not assessed), or ``out_of_scope`` (the tool does not
+assess it, and says why). The scoring (``auditor.scoring``) reads only this model and the findings.
 """
 
 from __future__ import annotations
@@ -39,19 +39,42 @@ class Control(_Model):
     checks: tuple[str, ...] = Field(default=(), description="The check ids that decide the control.")
     manual: str = Field(default="", description="Why a person must judge it (checks may add evidence).")
     out_of_scope: str = Field(default="", description="Why the tool does not assess it.")
+    pending: str = Field(
+        default="",
+        description="In scope but not assessed yet, and why (e.g. its checks arrive with a collector).",
+    )
     module_section: str = Field(default="", description="The module section it comes from (baseline).")
 
     @model_validator(mode="after")
     def _decided_one_way(self) -> Control:
-        if self.out_of_scope and (self.checks or self.manual):
-            raise ValueError("an out_of_scope control names no checks and is not manual")
-        if not (self.checks or self.manual or self.out_of_scope):
-            raise ValueError("a control names its checks, or says why it is manual or out_of_scope")
+        if self.out_of_scope and (self.checks or self.manual or self.pending):
+            raise ValueError("an out_of_scope control names no checks and is neither manual nor pending")
+        if not (self.checks or self.manual or self.out_of_scope or self.pending):
+            raise ValueError("a control names its checks, or says why it is manual, pending or out_of_scope")
+        repeated = sorted({check for check in self.checks if self.checks.count(check) > 1})
+        if repeated:
+            raise ValueError(f"a control names each check once ({', '.join(repeated)} repeated)")
         return self
 
     @property
     def in_scope(self) -> bool:
         return not self.out_of_scope
+
+    @property
+    def assessed(self) -> bool:
+        """In scope and decided today (by checks or a person); a pending control is in scope, not assessed."""
+        return self.in_scope and not self.pending
+
+    @property
+    def decided_by(self) -> Literal["checks", "manual", "pending", "out_of_scope"]:
+        """What decides the control: out_of_scope, else pending, else a person (manual), else its checks."""
+        if self.out_of_scope:
+            return "out_of_scope"
+        if self.pending:
+            return "pending"
+        if self.manual:
+            return "manual"
+        return "checks"
 
 
 class Section(_Model):
@@ -108,8 +131,23 @@ def load_benchmark_file(path: Path) -> Benchmark:
         return Benchmark.model_validate(data)
     except ValidationError as error:
         problem = error.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"])
-        raise BenchmarkError(f"{path}: {where}: {problem['msg']}") from error
+        where = _place(data, problem["loc"])
+        raise BenchmarkError(f"{path}: {where}{problem['msg']}") from error
+
+
+def _place(data: object, loc: tuple[int | str, ...]) -> str:
+    """'controls.3 (control 4.7).level: ' for a validation error's location; '' for the whole file."""
+    if not loc:
+        return ""
+    where = ".".join(str(part) for part in loc)
+    if len(loc) >= 2 and loc[0] == "controls" and isinstance(loc[1], int) and isinstance(data, dict):
+        controls = data.get("controls")
+        if isinstance(controls, list) and 0 <= loc[1] < len(controls) and isinstance(controls[loc[1]], dict):
+            control_id = controls[loc[1]].get("id")
+            if control_id is not None:
+                rest = "".join(f".{part}" for part in loc[2:])
+                where = f"controls.{loc[1]} (control {control_id}){rest}"
+    return f"{where}: "
 
 
 @cache

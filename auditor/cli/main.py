@@ -7,7 +7,14 @@ import sys
 import typer
 
 from auditor import __version__
-from auditor.cli import checks_commands, demo_command, policy_commands, scan_commands
+from auditor.cli import (
+    benchmarks_commands,
+    checks_commands,
+    demo_command,
+    history_commands,
+    policy_commands,
+    scan_commands,
+)
 
 app = typer.Typer(
     name="auditor",
@@ -24,8 +31,11 @@ app = typer.Typer(
 )
 app.add_typer(scan_commands.app, name="scan")
 app.add_typer(checks_commands.app, name="checks")
+app.add_typer(benchmarks_commands.app, name="benchmarks")
 app.add_typer(policy_commands.app, name="policy")
 app.command("demo")(demo_command.demo)
+app.command("history")(history_commands.history)
+app.command("diff")(history_commands.diff)
 
 
 def _version(value: bool) -> None:
