@@ -25,7 +25,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.model import Finding, ScanResult, Severity, Status
+from auditor.model import Finding, Severity, Status
+from auditor.scan_result import ScanResult
 
 ControlKey = tuple[str, str]
 """(benchmark_id, control_id)."""

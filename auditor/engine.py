@@ -10,13 +10,17 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from auditor import __version__
+from auditor.benchmarks import Benchmark, available_benchmarks, load_benchmark
+from auditor.exceptions import ExceptionsFile, apply_exceptions, control_check_map
 from auditor.inventory import Inventory
-from auditor.model import Finding, ScanResult, ScanScope, Status
+from auditor.model import Finding, Status
 from auditor.registry import Check, CheckRegistry, load_checks
+from auditor.scan_result import ScanResult, ScanScope
+from auditor.scoring import score_benchmark
 
 
 def evaluate(inventories: Sequence[Inventory], registry: CheckRegistry | None = None) -> list[Finding]:
@@ -55,8 +59,24 @@ def build_scan_result(
     finished_at: datetime,
     source: Literal["live", "snapshot", "demo"],
     registry: CheckRegistry | None = None,
+    benchmarks: Sequence[Benchmark] = (),
+    exceptions: ExceptionsFile | None = None,
+    today: date | None = None,
 ) -> ScanResult:
+    """Evaluate, apply the exceptions (as of ``today``, default: the scan's end date), score.
+
+    The order matters: exceptions turn findings MUTED before scoring, so a muted finding is shown
+    but never scored, and an expired exception mutes nothing and is reported.
+    """
     findings = evaluate(inventories, registry)
+    report = None
+    if exceptions is not None:
+        every_catalog = [load_benchmark(benchmark_id) for benchmark_id in available_benchmarks()]
+        outcome = apply_exceptions(
+            findings, exceptions, today or finished_at.date(), control_check_map(every_catalog)
+        )
+        findings = list(outcome.findings)
+        report = outcome.report
     calls: Counter[str] = Counter()
     for inventory in inventories:
         for key, count in inventory.api_calls.items():
@@ -75,6 +95,8 @@ def build_scan_result(
         api_calls_by_service=dict(sorted(calls.items())),
         collection_errors=[error for inv in inventories for error in inv.errors],
         findings=findings,
+        benchmarks=[score_benchmark(benchmark, findings) for benchmark in benchmarks],
+        exceptions=report,
     )
 
 

@@ -28,7 +28,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from auditor.model import ScanResult, Status
+from auditor.model import Status
+from auditor.scan_result import ScanResult
 
 HOME_ENV = "POSTURE_AUDITOR_HOME"
 APP_NAME = "posture-auditor"

@@ -6,7 +6,7 @@ Everything here is serialised (JSON exports, snapshots, history), so it is pydan
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -144,39 +144,3 @@ _KIND_WORDS = {
     "malformed": "returned a malformed answer",
     "failed": "failed",
 }
-
-
-class ScanScope(BaseModel):
-    provider: Literal["aws", "azure", "gcp"]
-    account: str
-    regions: list[str]
-
-
-SCAN_RESULT_SCHEMA_VERSION = 1
-
-
-class ScanResult(BaseModel):
-    """The one object every view and export is rendered from."""
-
-    schema_: Literal["posture-auditor/scan-result"] = Field(
-        default="posture-auditor/scan-result", alias="schema"
-    )
-    schema_version: int = SCAN_RESULT_SCHEMA_VERSION
-    tool_version: str
-    started_at: datetime
-    finished_at: datetime
-    source: Literal["live", "snapshot", "demo"]
-    scopes: list[ScanScope]
-    inventory_hash: str
-    api_calls: int
-    api_calls_by_service: dict[str, int] = Field(default_factory=dict)
-    collection_errors: list[CollectionError] = Field(default_factory=list)
-    findings: list[Finding]
-
-    model_config = ConfigDict(populate_by_name=True)
-
-    def counts(self) -> dict[Status, int]:
-        out = {status: 0 for status in Status}
-        for finding in self.findings:
-            out[finding.status] += 1
-        return out

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from auditor.model import ScanResult
+from auditor.scan_result import ScanResult
 from auditor.snapshot import Snapshot
 
 SCHEMAS: dict[str, type] = {

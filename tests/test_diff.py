@@ -1,7 +1,8 @@
 from datetime import UTC, date, datetime
 
 from auditor.diff import ControlChange, diff_controls, diff_scans
-from auditor.model import Finding, Mute, ScanResult, ScanScope, Severity, Status, finding_id
+from auditor.model import Finding, Mute, Severity, Status, finding_id
+from auditor.scan_result import ScanResult, ScanScope
 
 ACCOUNT = "111122223333"
 OTHER = "444455556666"

@@ -12,7 +12,8 @@ from auditor.exceptions import (
     load_exceptions,
     parse_exceptions,
 )
-from auditor.model import Finding, Mute, ScanResult, Severity, Status, finding_id
+from auditor.model import Finding, Mute, Severity, Status, finding_id
+from auditor.scan_result import ScanResult
 
 TODAY = date(2026, 11, 1)
 ACCOUNT = "123456789012"

@@ -15,7 +15,8 @@ from auditor.history import (
     ScanNotFound,
     default_history_path,
 )
-from auditor.model import Finding, ScanResult, ScanScope, Severity, Status, finding_id
+from auditor.model import Finding, Severity, Status, finding_id
+from auditor.scan_result import ScanResult, ScanScope
 
 ACCOUNT = "111122223333"
 

@@ -42,6 +42,9 @@ def demo(
         help="A bundled estate: 'demo', or 'remediated' (the same account after fixes and one regression; "
         "run it after `auditor demo`, then `auditor diff`).",
     ),
+    no_history: bool = typer.Option(
+        False, "--no-history", help="Do not record the demo scan in the history."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the one-line verdict."),
 ) -> None:
     """Seed a simulated AWS estate into the local emulator (moto) and scan it through boto3."""
@@ -55,11 +58,10 @@ def demo(
     from moto import mock_aws
 
     from auditor.cli.progress import progress_reporter
-    from auditor.cli.scan_commands import finish, write_or_fail
+    from auditor.cli.scan_commands import Evaluation, finish, write_or_fail
     from auditor.emulators import moto_extensions
     from auditor.emulators.aws_seed import seed_aws
     from auditor.emulators.estate import EstateError, bundled_estate, load_estate
-    from auditor.engine import build_scan_result
     from auditor.providers.aws import AwsCollectionFailed, AwsScanOptions, collect_aws
     from auditor.snapshot import write_snapshot
 
@@ -77,7 +79,7 @@ def demo(
     with mock_aws():
         moto_extensions.install()
         session = boto3.Session(region_name="us-east-1")
-        seed_aws(simulated.aws, session)
+        seed_aws(simulated.aws, session, stable_ids=True)
         try:
             with progress_reporter(enabled=not quiet) as report:
                 inventory = collect_aws(AwsScanOptions(), progress=report, session=session)
@@ -85,8 +87,9 @@ def demo(
             fail(f"demo scan failed: {error}")
 
     write_or_fail(snapshot, lambda: write_snapshot(snapshot, [inventory]))
-    result = build_scan_result([inventory], started_at=started, finished_at=datetime.now(UTC), source="demo")
+    evaluation = Evaluation(json_out=json_out, quiet=quiet, record_history=not no_history)
+    result = evaluation.build([inventory], started_at=started, source="demo")
     if not quiet:
         source = estate or f"the bundled {variant!r} estate"
         typer.echo(f"Simulated estate {simulated.name!r} from {source}; writing {snapshot} and {json_out}")
-    finish(result, json_out, quiet, elapsed=time.monotonic() - clock)
+    finish(result, evaluation, elapsed=time.monotonic() - clock)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import typer
 
 from auditor.cli.console import fail
 
 if TYPE_CHECKING:
-    from auditor.model import ScanResult
+    from auditor.inventory import Inventory
+    from auditor.scan_result import ScanResult
 
 app = typer.Typer(
     help="Scan a cloud account, or evaluate a saved inventory snapshot offline.",
@@ -21,7 +23,66 @@ app = typer.Typer(
     no_args_is_help=False,
 )
 
-JSON_HELP = "Write the scan result (findings, scope, errors) as JSON to this file."
+JSON_HELP = "Write the scan result (findings, scores, scope, errors) as JSON to this file."
+BENCHMARK_HELP = (
+    "Score against this benchmark (repeatable; see `auditor benchmarks list`). "
+    "Default: cis-aws-7.0 and module4-baseline."
+)
+EXCEPTIONS_HELP = "An exceptions file (YAML): matching findings become MUTED until the exception expires."
+HISTORY_HELP = "Do not record this scan in the history database."
+DEFAULT_BENCHMARKS = ("cis-aws-7.0", "module4-baseline")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How a scan's findings are judged and kept: benchmarks, exceptions, history, outputs."""
+
+    benchmarks: tuple[str, ...] = DEFAULT_BENCHMARKS
+    exceptions: Path | None = None
+    record_history: bool = True
+    json_out: Path | None = None
+    quiet: bool = False
+
+    def merged_with(self, parent: Evaluation | None) -> Evaluation:
+        """Options given before the provider (`auditor scan --json X aws`) count too."""
+        if parent is None:
+            return self
+        return Evaluation(
+            benchmarks=self.benchmarks if self.benchmarks != DEFAULT_BENCHMARKS else parent.benchmarks,
+            exceptions=self.exceptions or parent.exceptions,
+            record_history=self.record_history and parent.record_history,
+            json_out=self.json_out or parent.json_out,
+            quiet=self.quiet or parent.quiet,
+        )
+
+    def build(
+        self,
+        inventories: Sequence[Inventory],
+        *,
+        started_at: datetime,
+        source: Literal["live", "snapshot", "demo"],
+    ) -> ScanResult:
+        """Load the benchmarks and exceptions (exit 1 naming the file when one is malformed), evaluate."""
+        from auditor.benchmarks import BenchmarkError, load_benchmark
+        from auditor.engine import build_scan_result
+        from auditor.exceptions import ExceptionsError, load_exceptions
+
+        try:
+            benchmarks = [load_benchmark(benchmark_id) for benchmark_id in self.benchmarks]
+        except BenchmarkError as error:
+            fail(str(error), code=2)
+        try:
+            exceptions = load_exceptions(self.exceptions) if self.exceptions is not None else None
+        except ExceptionsError as error:
+            fail(str(error))
+        return build_scan_result(
+            inventories,
+            started_at=started_at,
+            finished_at=datetime.now(UTC),
+            source=source,
+            benchmarks=benchmarks,
+            exceptions=exceptions,
+        )
 
 
 @app.callback()
@@ -31,19 +92,28 @@ def scan(
         None, "--from-snapshot", help="Evaluate a saved inventory snapshot; needs no credentials."
     ),
     json_out: Path | None = typer.Option(None, "--json", help=JSON_HELP),
+    benchmarks: list[str] = typer.Option([], "--benchmark", "-b", help=BENCHMARK_HELP),
+    exceptions: Path | None = typer.Option(None, "--exceptions", help=EXCEPTIONS_HELP),
+    no_history: bool = typer.Option(False, "--no-history", help=HISTORY_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the one-line verdict."),
 ) -> None:
+    evaluation = Evaluation(
+        benchmarks=tuple(benchmarks) or DEFAULT_BENCHMARKS,
+        exceptions=exceptions,
+        record_history=not no_history,
+        json_out=json_out,
+        quiet=quiet,
+    )
     if ctx.invoked_subcommand is not None:
         if from_snapshot is not None:
             raise typer.BadParameter(
                 "--from-snapshot takes no provider subcommand", param_hint="--from-snapshot"
             )
-        ctx.obj = {"json_out": json_out, "quiet": quiet}
+        ctx.obj = evaluation
         return
     if from_snapshot is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(2)
-    from auditor.engine import build_scan_result
     from auditor.snapshot import SnapshotError, read_snapshot
 
     started = datetime.now(UTC)
@@ -51,10 +121,7 @@ def scan(
         snapshot = read_snapshot(from_snapshot)
     except SnapshotError as error:
         fail(str(error))
-    result = build_scan_result(
-        snapshot.inventories, started_at=started, finished_at=datetime.now(UTC), source="snapshot"
-    )
-    finish(result, json_out, quiet)
+    finish(evaluation.build(snapshot.inventories, started_at=started, source="snapshot"), evaluation)
 
 
 @app.command("aws")
@@ -68,6 +135,9 @@ def scan_aws(
         None, "--snapshot", help="Also write the collected inventory (the audit evidence) to this file."
     ),
     json_out: Path | None = typer.Option(None, "--json", help=JSON_HELP),
+    benchmarks: list[str] = typer.Option([], "--benchmark", "-b", help=BENCHMARK_HELP),
+    exceptions: Path | None = typer.Option(None, "--exceptions", help=EXCEPTIONS_HELP),
+    no_history: bool = typer.Option(False, "--no-history", help=HISTORY_HELP),
     workers: int = typer.Option(16, "--workers", min=1, max=64, help="Concurrent API calls."),
     max_attempts: int = typer.Option(
         6, "--max-attempts", min=1, max=20, help="Attempts per call (adaptive retries) before it is ERROR."
@@ -76,27 +146,30 @@ def scan_aws(
 ) -> None:
     """Collect an AWS account read-only and evaluate every AWS check."""
     from auditor.cli.progress import progress_reporter
-    from auditor.engine import build_scan_result
     from auditor.providers.aws import AwsCollectionFailed, AwsScanOptions, collect_aws
     from auditor.snapshot import write_snapshot
 
-    parent = ctx.obj or {}
-    json_out = json_out or parent.get("json_out")
-    quiet = quiet or parent.get("quiet", False)
+    evaluation = Evaluation(
+        benchmarks=tuple(benchmarks) or DEFAULT_BENCHMARKS,
+        exceptions=exceptions,
+        record_history=not no_history,
+        json_out=json_out,
+        quiet=quiet,
+    ).merged_with(ctx.obj if isinstance(ctx.obj, Evaluation) else None)
     options = AwsScanOptions(
         profile=profile, regions=tuple(regions), max_workers=workers, max_attempts=max_attempts
     )
     started = datetime.now(UTC)
     clock = time.monotonic()
     try:
-        with progress_reporter(enabled=not quiet) as report:
+        with progress_reporter(enabled=not evaluation.quiet) as report:
             inventory = collect_aws(options, progress=report)
     except AwsCollectionFailed as error:
         fail(f"AWS scan failed: {error}")
     if snapshot is not None:
         write_or_fail(snapshot, lambda: write_snapshot(snapshot, [inventory]))
-    result = build_scan_result([inventory], started_at=started, finished_at=datetime.now(UTC), source="live")
-    finish(result, json_out, quiet, elapsed=time.monotonic() - clock)
+    result = evaluation.build([inventory], started_at=started, source="live")
+    finish(result, evaluation, elapsed=time.monotonic() - clock)
 
 
 def write_or_fail(path: Path, action: Callable[[], None]) -> None:
@@ -106,16 +179,39 @@ def write_or_fail(path: Path, action: Callable[[], None]) -> None:
         fail(f"{path}: cannot write: {error.strerror or error}")
 
 
-def finish(result: ScanResult, json_out: Path | None, quiet: bool, elapsed: float | None = None) -> None:
-    """Write the JSON result if asked, print the summary, exit with the documented code."""
-    from auditor.cli.console import stdout_console
+def finish(result: ScanResult, evaluation: Evaluation, elapsed: float | None = None) -> None:
+    """Write the JSON result if asked, record the scan in history, print the summary, exit with the
+    documented code. A history that cannot be written is reported; it never loses the scan."""
+    from auditor.cli.console import stderr_console, stdout_console
     from auditor.cli.summary import print_summary
     from auditor.engine import exit_code
     from auditor.snapshot import write_text_atomically
 
+    json_out = evaluation.json_out
     if json_out is not None:
         write_or_fail(
             json_out, lambda: write_text_atomically(json_out, result.model_dump_json(by_alias=True, indent=1))
         )
-    print_summary(stdout_console(), result, quiet=quiet, elapsed=elapsed)
+    scan_id = record(result) if evaluation.record_history else None
+    print_summary(stdout_console(), result, quiet=evaluation.quiet, elapsed=elapsed)
+    if scan_id is not None and not evaluation.quiet:
+        stderr_console().print(
+            f"recorded as scan {scan_id} in the history (`auditor history`, `auditor diff`)"
+        )
     raise typer.Exit(exit_code(result))
+
+
+def record(result: ScanResult) -> int | None:
+    """Save the scan in the history database; on failure say why on stderr and carry on."""
+    from rich.text import Text
+
+    from auditor.cli.console import stderr_console
+    from auditor.history import HistoryError, HistoryStore
+
+    try:
+        return HistoryStore().save(result, result.benchmarks)
+    except (HistoryError, OSError) as error:
+        stderr_console().print(
+            Text(f"warning: the scan was not recorded in the history: {error}", style="yellow")
+        )
+        return None

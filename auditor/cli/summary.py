@@ -13,9 +13,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from auditor.model import Finding, ScanResult, Status
+from auditor.model import Finding, Status
 from auditor.registry import load_checks
 from auditor.remediation import remediation_command
+from auditor.scan_result import ScanResult
+from auditor.scoring import BenchmarkScore, ScoreFigures
 
 STATUS_STYLE = {
     Status.PASS: "green",
@@ -63,6 +65,11 @@ def print_summary(
         _print_checks_table(console, order, by_check)
         _print_failures(console, order, by_check)
         _print_not_evaluated(console, result)
+        _print_exceptions(console, result)
+        for score in result.benchmarks:
+            _print_benchmark(console, score)
+    for score in result.benchmarks:
+        console.print(score_line(score))
     console.print(verdict_line(result, elapsed))
 
 
@@ -114,3 +121,78 @@ def _print_not_evaluated(console: Console, result: ScanResult) -> None:
     console.print(Text("\nNot evaluated (collection errors)", style="bold yellow"))
     for error in sorted(result.collection_errors, key=lambda e: (e.region, e.service, e.operation)):
         console.print(Text(f"  {error.describe()}", style="yellow"))
+
+
+def percent(value: float | None) -> str:
+    """A fraction as a percentage; '-' when it is undefined (nothing to divide by)."""
+    return "-" if value is None else f"{value * 100:.0f}%"
+
+
+def figures_text(figures: ScoreFigures) -> str:
+    return (
+        f"{percent(figures.control_ratio)} of decided controls pass ({figures.passed}/"
+        f"{figures.passed + figures.failed}) · weighted {percent(figures.weighted_score)} · coverage "
+        f"{percent(figures.coverage)} ({figures.evaluated}/{figures.in_scope} in scope evaluated)"
+    )
+
+
+def score_line(score: BenchmarkScore) -> Text:
+    return Text(f"{score.benchmark_id}: ", style="bold") + Text(figures_text(score.figures))
+
+
+def _print_benchmark(console: Console, score: BenchmarkScore) -> None:
+    table = Table(
+        title=f"{score.title} ({score.benchmark_id})",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+    )
+    table.add_column("Section", overflow="fold")
+    for label in ("Pass", "Fail", "Error", "Manual", "Muted", "N/A", "Not assessed"):
+        table.add_column(label, justify="right", no_wrap=True)
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Coverage", justify="right", no_wrap=True)
+    rows = [(f"{s.section_id} {s.title}", s.figures) for s in score.sections if s.figures.total]
+    rows += [(f"Level {level} profile", figures) for level, figures in sorted(score.levels.items())]
+    rows.append(("All", score.figures))
+    for label, figures in rows:
+        table.add_row(
+            Text(label, style="bold" if label == "All" else ""),
+            *(
+                Text(str(n))
+                for n in (
+                    figures.passed,
+                    figures.failed,
+                    figures.errors,
+                    figures.manual,
+                    figures.muted,
+                    figures.not_applicable,
+                    figures.not_assessed,
+                )
+            ),
+            Text(percent(figures.control_ratio)),
+            Text(percent(figures.coverage)),
+        )
+    console.print()
+    console.print(table)
+
+
+def _print_exceptions(console: Console, result: ScanResult) -> None:
+    report = result.exceptions
+    if report is None:
+        return
+    console.print(
+        Text(f"\nExceptions ({report.source}): ", style="bold")
+        + Text(f"{report.muted_count} findings muted by {len(report.applied)} exceptions")
+    )
+    for expired in report.expired:
+        rule = expired.exception
+        console.print(
+            Text(f"  EXPIRED {rule.id} ", style="bold magenta")
+            + Text(
+                f"(owner {rule.owner}, expired {rule.expires}, {expired.days_expired} days ago): no longer "
+                f"mutes {len(expired.findings)} findings; renew or remove it. Reason was: {rule.reason}"
+            )
+        )
+    for unused in report.unused:
+        console.print(Text(f"  unused {unused.exception.id}: {unused.reason}", style="dim"))

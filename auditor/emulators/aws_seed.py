@@ -15,6 +15,7 @@ Whatever the estate leaves out, moto's defaults stay: every region has its defau
 from __future__ import annotations
 
 import json
+import zlib
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -101,11 +102,23 @@ def client_factory(
     return make
 
 
-def seed_aws(estate: AwsEstate, clients: boto3.Session | ClientFactory | None = None) -> SeededAws:
-    """Create everything the estate describes; returns the ids and ARNs it created."""
+def seed_aws(
+    estate: AwsEstate,
+    clients: boto3.Session | ClientFactory | None = None,
+    *,
+    stable_ids: bool = False,
+) -> SeededAws:
+    """Create everything the estate describes; returns the ids and ARNs it created.
+
+    ``stable_ids`` (in-process moto only) makes every resource id a function of the estate alone:
+    before each seeding step moto's random source is re-seeded from the account and the step's
+    description ("VPC 'prod' in us-east-1"). The same resource then gets the same id in every run and
+    in every variant of an estate, so the history and ``auditor diff`` compare like with like, as they
+    do for a real account.
+    """
     if clients is None or isinstance(clients, boto3.Session):
         clients = client_factory(clients)
-    seeder = _AwsSeeder(estate, clients)
+    seeder = _AwsSeeder(estate, clients, stable_ids=stable_ids)
     try:
         seeder.run()
     except ClientError as exc:
@@ -115,7 +128,8 @@ def seed_aws(estate: AwsEstate, clients: boto3.Session | ClientFactory | None = 
 
 
 class _AwsSeeder:
-    def __init__(self, estate: AwsEstate, clients: ClientFactory) -> None:
+    def __init__(self, estate: AwsEstate, clients: ClientFactory, *, stable_ids: bool = False) -> None:
+        self._stable_ids = stable_ids
         self.estate = estate
         self.clients = clients
         self.account = estate.account_id
@@ -127,6 +141,19 @@ class _AwsSeeder:
         self._roles: dict[str, str] = {}
 
     # --- plumbing ------------------------------------------------------------------------------
+
+    @property
+    def step(self) -> str:
+        """What is being created now (for error messages, and the seed of its ids)."""
+        return self._step
+
+    @step.setter
+    def step(self, value: str) -> None:
+        self._step = value
+        if self._stable_ids:
+            from moto.moto_api._internal import mock_random
+
+            mock_random.seed(zlib.crc32(f"{self.account}|{value}".encode()))
 
     def client(self, service: str, region: str) -> Any:
         return self.clients(service, region)

@@ -15,6 +15,11 @@ MODULE_SECTION = "Cloud-Native Threat Detection > AWS GuardDuty"
 DOCS = "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-features-activation-model.html"
 
 
+# Verdicts are per region, so their resource id is the region's detector ARN prefix (the same whether
+# a detector exists or not); the detector id goes in the evidence. That keeps a finding's id stable
+# when GuardDuty is switched on, so history and diff show "FAIL -> PASS", not "gone" and "new".
+
+
 def _enabled_detector(region: AwsRegion) -> GuardDutyDetector | None:
     for detector in region.guardduty_detectors or []:
         if detector.status == "ENABLED":
@@ -63,7 +68,7 @@ def guardduty_enabled_all_regions(inv: AwsInventory) -> Iterator[Verdict]:
             )
         else:
             yield passed(
-                f"{resource}/{detector.id}",
+                resource,
                 region.name,
                 f"GuardDuty detector {detector.id} is enabled in {region.name}",
                 detector_id=detector.id,
@@ -83,7 +88,6 @@ def _feature_verdicts(inv: AwsInventory, feature_names: tuple[str, ...], label: 
                 resource, region.name, f"{label} is off: GuardDuty itself is not enabled in {region.name}"
             )
             continue
-        resource = f"{resource}/{detector.id}"
         features = {f.name: f.status for f in detector.features if f.name in feature_names}
         if detector.feature_enabled(*feature_names):
             yield passed(

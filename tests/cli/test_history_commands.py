@@ -6,7 +6,8 @@ from typer.testing import CliRunner
 
 from auditor.cli.main import app
 from auditor.history import HOME_ENV, HistoryStore
-from auditor.model import Finding, ScanResult, ScanScope, Severity, Status, finding_id
+from auditor.model import Finding, Severity, Status, finding_id
+from auditor.scan_result import ScanResult, ScanScope
 
 runner = CliRunner()
 ACCOUNT = "111122223333"
