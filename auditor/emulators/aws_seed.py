@@ -15,8 +15,8 @@ Whatever the estate leaves out, moto's defaults stay: every region has its defau
 from __future__ import annotations
 
 import json
-import zlib
 import threading
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
