@@ -3,6 +3,7 @@ lowers coverage without moving the score, exceptions mute and expire, demo -> re
 
 import json
 import os
+from datetime import date
 from pathlib import Path
 
 import boto3
@@ -167,3 +168,24 @@ def test_demo_shows_scores_with_coverage_and_diff_shows_the_remediation(tmp_path
     assert ("aws.guardduty.enabled_all_regions", "eu-west-1") in fixed
     assert ("aws.securityhub.cis_standard_current", "us-east-1") in fixed
     assert os.environ["POSTURE_AUDITOR_HOME"].endswith("home")
+
+
+def test_the_documented_example_exceptions_file_works_on_the_demo(tmp_path):
+    snapshot = tmp_path / "s.json"
+    runner.invoke(
+        app, ["demo", "-q", "--no-history", "--json", str(tmp_path / "d.json"), "--snapshot", str(snapshot)]
+    )
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "exceptions.yaml"
+    out = tmp_path / "scan.json"
+    result = runner.invoke(
+        app,
+        ["scan", "--from-snapshot", str(snapshot), "--exceptions", str(example), "--json", str(out), "-q"],
+    )
+    assert result.exit_code == 3, result.output
+    report = json.loads(out.read_text())["exceptions"]
+    # The example's dates are real dates: judge them against the day the scan evaluated them.
+    evaluated_on = date.fromisoformat(report["evaluated_on"])
+    bastion_active = evaluated_on <= date(2027, 3, 31)
+    assert [a["exception"]["id"] for a in report["applied"]] == (["bastion-ssh"] if bastion_active else [])
+    expired = {e["exception"]["id"]: e for e in report["expired"]}
+    assert len(expired["legacy-reports-elb"]["findings"]) == 1
