@@ -87,7 +87,12 @@ def build_scan_result(
         finished_at=finished_at,
         source=source,
         scopes=[
-            ScanScope(provider=inv.provider, account=inv.account, regions=sorted(inv.regions))
+            ScanScope(
+                provider=inv.provider,
+                account=inv.account,
+                regions=sorted(inv.regions),
+                inventory_summary=inv.summary(),
+            )
             for inv in inventories
         ],
         inventory_hash=inventory_hash(inventories),

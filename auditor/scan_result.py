@@ -16,6 +16,11 @@ class ScanScope(BaseModel):
     provider: Literal["aws", "azure", "gcp"]
     account: str
     regions: list[str]
+    inventory_summary: dict[str, int] = Field(
+        default_factory=dict,
+        description="What was collected, by dataset: resources counted over the scanned regions "
+        "(the evidence appendix of the report).",
+    )
 
 
 SCAN_RESULT_SCHEMA_VERSION = 1

@@ -19,5 +19,5 @@ def stderr_console() -> Console:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print an error (as literal text, never markup) and exit with ``code``."""
-    stderr_console().print(Text("error: ", style="bold red") + Text(message))
+    stderr_console().print(Text("error: ", style="bold red") + Text(message), soft_wrap=True)
     raise typer.Exit(code)

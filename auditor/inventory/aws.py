@@ -9,7 +9,7 @@ gives the errors behind a ``None``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -451,12 +451,17 @@ class AwsInventory(_Model):
     def region_list(self) -> list[AwsRegion]:
         return [self.regions[name] for name in sorted(self.regions)]
 
-    def summary(self) -> dict[str, Any]:
-        """Counts per dataset, for the evidence appendix and the CLI."""
-        counts: dict[str, Any] = {}
+    def summary(self) -> dict[str, int]:
+        """Resources collected per dataset over the scanned regions and account-wide datasets, for the
+        evidence appendix (a dataset that could not be read anywhere is absent)."""
+        counts: dict[str, int] = {}
         for region in self.regions.values():
             for dataset in REGION_DATASETS:
                 value = getattr(region, dataset)
                 if isinstance(value, list):
                     counts[dataset] = counts.get(dataset, 0) + len(value)
-        return counts
+        for dataset in GLOBAL_DATASETS:
+            value = getattr(self, dataset)
+            if isinstance(value, list | dict):
+                counts[dataset] = len(value)
+        return dict(sorted(counts.items()))
