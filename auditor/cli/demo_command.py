@@ -33,6 +33,7 @@ def demo(
     snapshot: Path = typer.Option(
         Path("demo-snapshot.json"), "--snapshot", help="Where to write the inventory snapshot (the evidence)."
     ),
+    pdf: Path = typer.Option(Path("demo-report.pdf"), "--pdf", help="Where to write the PDF audit report."),
     estate: Path | None = typer.Option(
         None, "--estate", help="An estate YAML file to simulate instead of the bundled demo estate."
     ),
@@ -87,9 +88,11 @@ def demo(
             fail(f"demo scan failed: {error}")
 
     write_or_fail(snapshot, lambda: write_snapshot(snapshot, [inventory]))
-    evaluation = Evaluation(json_out=json_out, quiet=quiet, record_history=not no_history)
+    evaluation = Evaluation(json_out=json_out, quiet=quiet, record_history=not no_history, pdf_out=pdf)
     result = evaluation.build([inventory], started_at=started, source="demo")
     if not quiet:
         source = estate or f"the bundled {variant!r} estate"
-        typer.echo(f"Simulated estate {simulated.name!r} from {source}; writing {snapshot} and {json_out}")
+        typer.echo(
+            f"Simulated estate {simulated.name!r} from {source}; writing {snapshot}, {json_out}, {pdf}"
+        )
     finish(result, evaluation, elapsed=time.monotonic() - clock)

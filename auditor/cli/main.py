@@ -13,6 +13,7 @@ from auditor.cli import (
     demo_command,
     history_commands,
     policy_commands,
+    report_command,
     scan_commands,
 )
 
@@ -36,6 +37,7 @@ app.add_typer(policy_commands.app, name="policy")
 app.command("demo")(demo_command.demo)
 app.command("history")(history_commands.history)
 app.command("diff")(history_commands.diff)
+app.command("report")(report_command.report)
 
 
 def _version(value: bool) -> None:

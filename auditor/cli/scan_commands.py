@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import typer
+from rich.text import Text
 
 from auditor.cli.console import fail
 
 if TYPE_CHECKING:
+    from auditor.cli.report_outputs import ReportHistory
     from auditor.inventory import Inventory
     from auditor.scan_result import ScanResult
 
@@ -30,6 +32,8 @@ BENCHMARK_HELP = (
 )
 EXCEPTIONS_HELP = "An exceptions file (YAML): matching findings become MUTED until the exception expires."
 HISTORY_HELP = "Do not record this scan in the history database."
+OUTPUT_DIR_HELP = "Write the report and exports here (see --format)."
+FORMAT_HELP = "With --output-dir: comma-separated formats: pdf,html,json,csv,ocsf,asff,junit (or 'all')."
 DEFAULT_BENCHMARKS = ("cis-aws-7.0", "module4-baseline")
 
 
@@ -42,6 +46,9 @@ class Evaluation:
     record_history: bool = True
     json_out: Path | None = None
     quiet: bool = False
+    output_dir: Path | None = None
+    formats: tuple[str, ...] = ("pdf", "json")
+    pdf_out: Path | None = None
 
     def merged_with(self, parent: Evaluation | None) -> Evaluation:
         """Options given before the provider (`auditor scan --json X aws`) count too."""
@@ -53,6 +60,9 @@ class Evaluation:
             record_history=self.record_history and parent.record_history,
             json_out=self.json_out or parent.json_out,
             quiet=self.quiet or parent.quiet,
+            output_dir=self.output_dir or parent.output_dir,
+            formats=self.formats if self.output_dir else parent.formats,
+            pdf_out=self.pdf_out or parent.pdf_out,
         )
 
     def build(
@@ -95,6 +105,8 @@ def scan(
     benchmarks: list[str] = typer.Option([], "--benchmark", "-b", help=BENCHMARK_HELP),
     exceptions: Path | None = typer.Option(None, "--exceptions", help=EXCEPTIONS_HELP),
     no_history: bool = typer.Option(False, "--no-history", help=HISTORY_HELP),
+    output_dir: Path | None = typer.Option(None, "--output-dir", "-o", help=OUTPUT_DIR_HELP),
+    formats: str = typer.Option("pdf,json", "--format", "-f", help=FORMAT_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the one-line verdict."),
 ) -> None:
     evaluation = Evaluation(
@@ -103,6 +115,8 @@ def scan(
         record_history=not no_history,
         json_out=json_out,
         quiet=quiet,
+        output_dir=output_dir,
+        formats=checked_formats(formats),
     )
     if ctx.invoked_subcommand is not None:
         if from_snapshot is not None:
@@ -138,6 +152,8 @@ def scan_aws(
     benchmarks: list[str] = typer.Option([], "--benchmark", "-b", help=BENCHMARK_HELP),
     exceptions: Path | None = typer.Option(None, "--exceptions", help=EXCEPTIONS_HELP),
     no_history: bool = typer.Option(False, "--no-history", help=HISTORY_HELP),
+    output_dir: Path | None = typer.Option(None, "--output-dir", "-o", help=OUTPUT_DIR_HELP),
+    formats: str = typer.Option("pdf,json", "--format", "-f", help=FORMAT_HELP),
     workers: int = typer.Option(16, "--workers", min=1, max=64, help="Concurrent API calls."),
     max_attempts: int = typer.Option(
         6, "--max-attempts", min=1, max=20, help="Attempts per call (adaptive retries) before it is ERROR."
@@ -155,6 +171,8 @@ def scan_aws(
         record_history=not no_history,
         json_out=json_out,
         quiet=quiet,
+        output_dir=output_dir,
+        formats=checked_formats(formats),
     ).merged_with(ctx.obj if isinstance(ctx.obj, Evaluation) else None)
     options = AwsScanOptions(
         profile=profile, regions=tuple(regions), max_workers=workers, max_attempts=max_attempts
@@ -170,6 +188,15 @@ def scan_aws(
         write_or_fail(snapshot, lambda: write_snapshot(snapshot, [inventory]))
     result = evaluation.build([inventory], started_at=started, source="live")
     finish(result, evaluation, elapsed=time.monotonic() - clock)
+
+
+def checked_formats(value: str) -> tuple[str, ...]:
+    from auditor.cli.report_outputs import UnknownFormat, parse_formats
+
+    try:
+        return parse_formats(value)
+    except UnknownFormat as error:
+        raise typer.BadParameter(str(error), param_hint="--format") from error
 
 
 def write_or_fail(path: Path, action: Callable[[], None]) -> None:
@@ -193,18 +220,58 @@ def finish(result: ScanResult, evaluation: Evaluation, elapsed: float | None = N
             json_out, lambda: write_text_atomically(json_out, result.model_dump_json(by_alias=True, indent=1))
         )
     scan_id = record(result) if evaluation.record_history else None
+    written = write_reports(result, evaluation, scan_id)
     print_summary(stdout_console(), result, quiet=evaluation.quiet, elapsed=elapsed)
-    if scan_id is not None and not evaluation.quiet:
-        stderr_console().print(
-            f"recorded as scan {scan_id} in the history (`auditor history`, `auditor diff`)"
-        )
+    if not evaluation.quiet:
+        if scan_id is not None:
+            stderr_console().print(
+                f"recorded as scan {scan_id} in the history (`auditor history`, `auditor diff`)"
+            )
+        for path in written:
+            stderr_console().print(Text(f"wrote {path}"))
     raise typer.Exit(exit_code(result))
+
+
+def report_history(scan_id: int | None) -> ReportHistory:
+    """The previous scan (for the report's diff) and the score trend, from the history if any."""
+    from auditor.cli.report_outputs import ReportHistory
+    from auditor.history import HistoryError, HistoryStore
+
+    if scan_id is None:
+        return ReportHistory()
+    try:
+        store = HistoryStore(create=False)
+        earlier = [i for i in store.scan_ids() if i < scan_id]
+        previous = store.load(earlier[-1]) if earlier else None
+        trend = list(reversed(store.list_scans(limit=12)))
+    except (HistoryError, OSError):
+        return ReportHistory()
+    return ReportHistory(previous=previous, trend=trend)
+
+
+def write_reports(result: ScanResult, evaluation: Evaluation, scan_id: int | None) -> list[Path]:
+    """The PDF/HTML/exports asked for (--output-dir with --format, or a single --pdf path)."""
+    from auditor.cli.report_outputs import render, write_outputs
+
+    if evaluation.output_dir is None and evaluation.pdf_out is None:
+        return []
+    from reports.render import write_report
+
+    history = report_history(scan_id)
+    written: list[Path] = []
+    try:
+        if evaluation.output_dir is not None:
+            written += write_outputs(result, evaluation.output_dir, evaluation.formats, history)
+        if evaluation.pdf_out is not None:
+            write_report(evaluation.pdf_out, render(result, "pdf", history))
+            written.append(evaluation.pdf_out)
+    except OSError as error:
+        fail(f"{error.filename or 'report'}: cannot write: {error.strerror or error}")
+    return written
 
 
 def record(result: ScanResult) -> int | None:
     """Save the scan in the history database; on failure say why on stderr and carry on."""
-    from rich.text import Text
-
     from auditor.cli.console import stderr_console
     from auditor.history import HistoryError, HistoryStore
 
