@@ -29,10 +29,9 @@ def report(
     ),
 ) -> None:
     """Render a stored scan (`auditor report demo-scan.json --pdf report.pdf`, or `--last`)."""
-    from reports.render import write_report
-
     from auditor.cli.report_outputs import ReportHistory, render, write_outputs
     from auditor.cli.scan_commands import checked_formats
+    from reports.render import write_report
 
     if (scan_file is None) == (not last):
         raise typer.BadParameter("give a scan result file or --last (one of the two)")
