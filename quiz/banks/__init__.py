@@ -1,0 +1,1 @@
+"""The question banks shipped with the auditor (YAML data files; see docs/quiz-bank.md)."""
