@@ -13,6 +13,7 @@ from auditor.cli import (
     demo_command,
     history_commands,
     policy_commands,
+    quiz_commands,
     report_command,
     scan_commands,
 )
@@ -34,6 +35,7 @@ app.add_typer(scan_commands.app, name="scan")
 app.add_typer(checks_commands.app, name="checks")
 app.add_typer(benchmarks_commands.app, name="benchmarks")
 app.add_typer(policy_commands.app, name="policy")
+app.add_typer(quiz_commands.app, name="quiz")
 app.command("demo")(demo_command.demo)
 app.command("history")(history_commands.history)
 app.command("diff")(history_commands.diff)
