@@ -16,6 +16,7 @@ from auditor.cli import (
     quiz_commands,
     report_command,
     scan_commands,
+    tui_command,
 )
 
 app = typer.Typer(
@@ -26,7 +27,8 @@ app = typer.Typer(
         "Exit codes: 0 nothing failed; 3 at least one FAIL; 1 the scan failed or could not evaluate "
         "something (ERROR, no FAIL); 2 usage error."
     ),
-    no_args_is_help=True,
+    no_args_is_help=False,
+    invoke_without_command=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -40,6 +42,7 @@ app.command("demo")(demo_command.demo)
 app.command("history")(history_commands.history)
 app.command("diff")(history_commands.diff)
 app.command("report")(report_command.report)
+app.command("tui")(tui_command.tui)
 
 
 def _version(value: bool) -> None:
@@ -50,11 +53,18 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
-    """posture-auditor."""
+    """posture-auditor. With no command: the interactive app in a terminal, this help otherwise."""
+    if ctx.invoked_subcommand is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            tui_command.tui(demo=False, scan=None, operator=None)
+        else:
+            typer.echo(ctx.get_help())
+        raise typer.Exit(0)
 
 
 def run() -> None:
