@@ -1,9 +1,216 @@
-"""The scan screen."""
+"""The scan screen: choose what to scan, run it in a thread worker, watch progress, cancel.
+
+A finished scan is saved to the history database and posted to the app as ``ScanLoaded`` (every
+screen then shows it). Failures (``AwsCollectionFailed``, a bad benchmark, anything) end the worker
+in the ERROR state, which this screen turns into a notification. A cancelled collection may still
+finish in the background; its result is ignored.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from datetime import UTC, datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, Log, ProgressBar, Select, SelectionList, Static, Switch
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from auditor.benchmarks import available_benchmarks
+from auditor.scan_result import ScanResult
+from auditor.tui.messages import ScanLoaded, ScanProgress
 from auditor.tui.screens.base import AuditorScreen
+
+DEFAULT_BENCHMARKS = ("cis-aws-7.0", "module4-baseline")
+PROVIDERS = [("AWS", "aws")]
+
+
+class ScanCancelled(Exception):
+    """Raised from the progress callback to stop a cancelled collection."""
 
 
 class ScanScreen(AuditorScreen):
-    """Placeholder until the screen is built."""
+    """Provider, profile, regions, benchmarks, demo switch; Start / Cancel; a progress bar and a log."""
+
+    AUTO_FOCUS = "#scan-start"  # not an input: letter keys stay screen switches
+    DEFAULT_CSS = """
+    ScanScreen #scan-body { height: 1fr; }
+    ScanScreen #scan-form { width: 60; height: 1fr; padding: 0 1; }
+    ScanScreen #scan-form Label { margin-top: 1; }
+    ScanScreen #scan-benchmarks { height: auto; max-height: 7; }
+    ScanScreen .scan-row { height: auto; margin-top: 1; }
+    ScanScreen .scan-row Label { margin: 1 1 0 1; }
+    ScanScreen .scan-row Button { margin-right: 1; }
+    ScanScreen #scan-run { width: 1fr; height: 1fr; padding: 0 1; }
+    ScanScreen #placeholder { height: auto; margin: 1 0; }
+    ScanScreen #scan-progress { margin-bottom: 1; }
+    ScanScreen #scan-log { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._worker: Worker[None] | None = None
+
+    def body(self) -> ComposeResult:
+        with Horizontal(id="scan-body"):
+            with VerticalScroll(id="scan-form"):
+                yield Label("Provider")
+                yield Select(PROVIDERS, value="aws", allow_blank=False, id="scan-provider")
+                yield Label("Profile")
+                yield Input(placeholder="default credentials", id="scan-profile")
+                yield Label("Regions (comma-separated; empty: every enabled region)")
+                yield Input(placeholder="e.g. eu-west-1, us-east-1", id="scan-regions")
+                yield Label("Benchmarks")
+                yield SelectionList[str](
+                    *((name, name, name in DEFAULT_BENCHMARKS) for name in available_benchmarks()),
+                    id="scan-benchmarks",
+                )
+                with Horizontal(classes="scan-row"):
+                    yield Switch(value=False, id="scan-demo")
+                    yield Label("Demo estate (bundled, in moto; no credentials needed)")
+                with Horizontal(classes="scan-row"):
+                    yield Button("Start", id="scan-start", variant="primary")
+                    yield Button("Cancel", id="scan-cancel", variant="error", disabled=True)
+            with Vertical(id="scan-run"):
+                yield Static("", id="placeholder", markup=False)
+                yield ProgressBar(total=None, id="scan-progress")
+                yield Log(id="scan-log", highlight=False)
+
+    def show(self, result: ScanResult) -> None:
+        source = getattr(self.app, "state", None)
+        where = f" from {source.source}" if source is not None and source.source else ""
+        self._placeholder(
+            f"Current scan{where}: {len(result.findings)} findings, finished "
+            f"{result.finished_at:%Y-%m-%d %H:%M} UTC."
+        )
+
+    def show_empty(self) -> None:
+        self._placeholder("No scan loaded yet. Choose the options and press Start (or use the demo estate).")
+
+    # --- starting and cancelling --------------------------------------------------------------
+
+    @on(Button.Pressed, "#scan-start")
+    def start_scan(self) -> None:
+        if self._worker is not None and self._worker.is_running:
+            return
+        demo = self.query_one("#scan-demo", Switch).value
+        profile = self.query_one("#scan-profile", Input).value.strip() or None
+        regions_text = self.query_one("#scan-regions", Input).value
+        regions = tuple(part.strip() for part in regions_text.split(",") if part.strip())
+        benchmarks = list(self.query_one("#scan-benchmarks", SelectionList).selected)
+        log = self.query_one("#scan-log", Log)
+        log.clear()
+        if demo:
+            log.write_line("Starting the demo scan (bundled estate in moto)...")
+        else:
+            where = ", ".join(regions) or "every enabled region"
+            log.write_line(f"Starting an AWS scan: profile {profile or '(default)'}, {where}.")
+            log.write_line(f"Benchmarks: {', '.join(benchmarks) or '(none)'}.")
+        self.query_one("#scan-progress", ProgressBar).update(total=None, progress=0)
+        self.query_one("#scan-start", Button).disabled = True
+        self.query_one("#scan-cancel", Button).disabled = False
+        self._worker = self.run_scan(demo, profile, regions, benchmarks)
+
+    @on(Button.Pressed, "#scan-cancel")
+    def cancel_scan(self) -> None:
+        worker = self._worker
+        if worker is None or not worker.is_running:
+            return
+        worker.cancel()
+        self.query_one("#scan-cancel", Button).disabled = True
+        self.query_one("#scan-log", Log).write_line(
+            "Cancelled. A collection already under way may finish in the background; its result is ignored."
+        )
+
+    # --- the worker ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
+    def run_scan(
+        self, demo: bool, profile: str | None, regions: tuple[str, ...], benchmark_ids: list[str]
+    ) -> None:
+        worker = get_current_worker()
+        try:
+            if demo:
+                from auditor.tui.demo_scan import run_demo_scan
+
+                result, source = run_demo_scan(), "demo"
+            else:
+                result, source = self._live_scan(worker, profile, regions, benchmark_ids), "live"
+            if worker.is_cancelled:
+                return
+            from auditor.history import HistoryError, HistoryStore
+
+            scan_id: int | None = None
+            problem = ""
+            try:
+                scan_id = HistoryStore().save(result, result.benchmarks)
+            except HistoryError as error:
+                problem = str(error)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._finished, result, source, scan_id, problem)
+        finally:
+            with contextlib.suppress(Exception):  # the app may be gone by now
+                self.app.call_from_thread(self._thread_done)
+
+    def _live_scan(
+        self, worker: Worker[None], profile: str | None, regions: tuple[str, ...], benchmark_ids: list[str]
+    ) -> ScanResult:
+        from auditor.benchmarks import load_benchmark
+        from auditor.engine import build_scan_result
+        from auditor.providers.aws import AwsScanOptions, ProgressEvent, collect_aws
+
+        benchmarks = [load_benchmark(name) for name in benchmark_ids]
+
+        def progress(event: ProgressEvent) -> None:  # from the collector's threads
+            if worker.is_cancelled:
+                raise ScanCancelled("scan cancelled")
+            self.post_message(ScanProgress(event.region, event.service, event.done, event.total))
+
+        started = datetime.now(UTC)
+        inventory = collect_aws(AwsScanOptions(profile=profile, regions=regions), progress=progress)
+        return build_scan_result(
+            [inventory],
+            started_at=started,
+            finished_at=datetime.now(UTC),
+            source="live",
+            benchmarks=benchmarks,
+        )
+
+    # --- back on the UI thread ----------------------------------------------------------------
+
+    def on_scan_progress(self, message: ScanProgress) -> None:
+        if self._worker is None or self._worker.is_cancelled:
+            return
+        self.query_one("#scan-progress", ProgressBar).update(total=message.total, progress=message.done)
+        self.query_one("#scan-log", Log).write_line(
+            f"[{message.done}/{message.total}] {message.region} {message.service}"
+        )
+
+    def _finished(self, result: ScanResult, source: str, scan_id: int | None, problem: str) -> None:
+        bar = self.query_one("#scan-progress", ProgressBar)
+        bar.update(total=bar.total or 1, progress=bar.total or 1)
+        log = self.query_one("#scan-log", Log)
+        log.write_line(f"Finished: {len(result.findings)} findings.")
+        if scan_id is not None:
+            self.app.state.history_scan_id = scan_id  # type: ignore[attr-defined]
+            log.write_line(f"Saved to history as scan #{scan_id}.")
+        else:
+            log.write_line(f"Not saved to history: {problem}")
+            self.notify(problem, title="History", severity="warning", markup=False, timeout=10)
+        self.app.post_message(ScanLoaded(result, source))
+
+    def _thread_done(self) -> None:
+        self.query_one("#scan-start", Button).disabled = False
+        self.query_one("#scan-cancel", Button).disabled = True
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker state messages do not bubble to the app, so this screen reports its own failures."""
+        if event.worker.group != "scan":
+            return
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            self.query_one("#scan-cancel", Button).disabled = True
+        error = event.worker.error
+        if event.state is WorkerState.ERROR and error is not None and not event.worker.is_cancelled:
+            self.query_one("#scan-log", Log).write_line(f"Failed: {error}")
+            self.notify(str(error), title="Scan failed", severity="error", markup=False, timeout=10)

@@ -1,0 +1,158 @@
+"""The diff screen: new failures, fixed, regressions against the previous scan; or a clear message."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.widgets import DataTable, Static
+from typer.testing import CliRunner
+
+from auditor.history import HistoryStore
+from auditor.model import Status
+from auditor.scan_result import ScanResult
+from auditor.tui.app import AuditorApp
+from auditor.tui.screens.diff import DiffScreen
+
+INJECTION = "[bold red]x[/]\x1b[2J"
+
+
+@pytest.fixture(scope="module")
+def scan_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from auditor.cli.main import app
+
+    tmp = tmp_path_factory.mktemp("demo")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("POSTURE_AUDITOR_HOME", str(tmp / "home"))
+    try:
+        path = tmp / "scan.json"
+        args = ["demo", "-q", "--no-history", "--json", str(path)]
+        args += ["--snapshot", str(tmp / "s.json"), "--pdf", str(tmp / "r.pdf")]
+        result = CliRunner().invoke(app, args)
+    finally:
+        mp.undo()
+    assert path.exists(), result.output
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POSTURE_AUDITOR_HOME", str(tmp_path / "home"))
+
+
+def screen_text(app: AuditorApp) -> str:
+    parts: list[str] = []
+    for static in app.screen.query(Static):
+        content = static.content
+        parts.append(content.plain if isinstance(content, Text) else str(content))
+    for table in app.screen.query(DataTable):
+        for row in range(table.row_count):
+            for cell in table.get_row_at(row):
+                parts.append(cell.plain if isinstance(cell, Text) else str(cell))
+    return "\n".join(parts)
+
+
+async def wait_loaded(app: AuditorApp, pilot) -> None:
+    for _ in range(100):
+        if app.state.result is not None:
+            break
+        await pilot.pause(0.05)
+    assert app.state.result is not None
+    await pilot.pause()
+
+
+def older_scan(result: ScanResult) -> ScanResult:
+    """The same scan a day earlier, where: the first FAIL passed (a regression now), the second FAIL
+    did not exist (a new failure), and the first PASS failed (fixed now)."""
+    old = result.model_copy(deep=True)
+    old.started_at = result.started_at - timedelta(days=1)
+    old.finished_at = result.finished_at - timedelta(days=1)
+    fails = [i for i, f in enumerate(old.findings) if f.status is Status.FAIL]
+    first_pass = next(i for i, f in enumerate(old.findings) if f.status is Status.PASS)
+    old.findings[fails[0]] = old.findings[fails[0]].model_copy(update={"status": Status.PASS})
+    old.findings[first_pass] = old.findings[first_pass].model_copy(update={"status": Status.FAIL})
+    del old.findings[fails[1]]
+    return old
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_diff_without_history_says_there_is_nothing_to_compare(scan_file: Path, size: tuple[int, int]):
+    app = AuditorApp(scan_file=scan_file)
+    async with app.run_test(size=size) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, DiffScreen)
+        assert "compare" in screen_text(app)
+        assert not app.screen.query_one("#diff-table", DataTable).display
+
+
+async def test_diff_with_only_the_current_scan_in_history(scan_file: Path):
+    result = ScanResult.model_validate_json(scan_file.read_text())
+    HistoryStore().save(result, result.benchmarks)
+    app = AuditorApp(scan_file=scan_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert "no other scan to compare" in screen_text(app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_diff_shows_new_failures_fixed_and_regressions(scan_file: Path, size: tuple[int, int]):
+    result = ScanResult.model_validate_json(scan_file.read_text())
+    store = HistoryStore()
+    old = older_scan(result)
+    old_id = store.save(old, old.benchmarks)
+    store.save(result, result.benchmarks)
+    app = AuditorApp(scan_file=scan_file)
+    async with app.run_test(size=size) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        text = screen_text(app)
+        assert f"history #{old_id}" in text
+        assert "NEW FAIL 1" in text
+        assert "REGRESSED 1" in text
+        assert "FIXED 1" in text
+        table = app.screen.query_one("#diff-table", DataTable)
+        assert table.display and table.row_count == 3
+
+
+async def test_diff_uses_the_scan_before_the_history_scan_id(scan_file: Path):
+    result = ScanResult.model_validate_json(scan_file.read_text())
+    store = HistoryStore()
+    first = store.save(older_scan(result))
+    second = store.save(result)
+    app = AuditorApp(scan_file=scan_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(app, pilot)
+        app.state.history_scan_id = second
+        await pilot.press("x")
+        await pilot.pause()
+        assert f"history #{first}" in screen_text(app)
+        app.state.history_scan_id = first
+        app.screen.refresh_from_state()
+        await pilot.pause()
+        assert f"Scan #{first} is the first one" in screen_text(app)
+
+
+async def test_diff_renders_cloud_text_literally(scan_file: Path, tmp_path: Path):
+    result = ScanResult.model_validate_json(scan_file.read_text())
+    index = next(i for i, f in enumerate(result.findings) if f.status is Status.FAIL)
+    result.findings[index] = result.findings[index].model_copy(
+        update={"resource_id": INJECTION, "id": "evil"}
+    )
+    path = tmp_path / "evil.json"
+    path.write_text(result.model_dump_json(by_alias=True))
+    HistoryStore().save(older_scan(ScanResult.model_validate_json(scan_file.read_text())))
+    app = AuditorApp(scan_file=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[bold red]x[/]" in text
+        assert "\x1b" not in text
