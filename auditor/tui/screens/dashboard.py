@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Sparkline, Static
 
-from auditor.cli.summary import STATUS_STYLE, figures_text, percent
+from auditor.cli.summary import STATUS_STYLE, percent
 from auditor.model import Severity, Status
 from auditor.scan_result import ScanResult
 from auditor.tui.screens.base import AuditorScreen
@@ -84,7 +84,8 @@ class DashboardScreen(AuditorScreen):
             return Text("No benchmark scores in this scan.")
         for score in result.benchmarks:
             text.append(plain(f"{score.benchmark_id}", "bold"))
-            text.append(plain(f"  {score.title} {score.version}\n"))
+            text.append(plain(f"  {score.title}"))
+            text.append("\n")
             figures = score.figures
             text.append(f"  control ratio {percent(figures.control_ratio)} ({figures.passed}/")
             text.append(f"{figures.passed + figures.failed} decided pass)\n")
@@ -93,7 +94,7 @@ class DashboardScreen(AuditorScreen):
                 f"  coverage {percent(figures.coverage)} ({figures.evaluated}/{figures.in_scope} "
                 "in scope evaluated)\n"
             )
-            text.append(plain(f"  {figures_text(figures)}\n", "dim"))
+            text.append("\n")
         text.rstrip()
         return text
 
