@@ -82,9 +82,8 @@ def main() -> None:
     print(f"demo scan loaded and shown on the dashboard: {loaded:.3f} s")
     pure, full, count = asyncio.run(filtering())
     print(f"filtering {count:,} findings, pure filter: median {statistics.median(pure) * 1000:.0f} ms")
-    print(
-        f"filtering {count:,} findings, filter + table re-fill: median {statistics.median(full) * 1000:.0f} ms"
-    )
+    refill = statistics.median(full) * 1000
+    print(f"filtering {count:,} findings, filter + table re-fill: median {refill:.0f} ms")
 
 
 if __name__ == "__main__":
