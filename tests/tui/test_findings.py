@@ -213,3 +213,69 @@ async def test_filtering_twenty_thousand_findings(demo_scan, home):
         print(f"clear filter, re-fill 20,000 rows: {time.perf_counter() - started:.3f}s")
         assert screen.visible_count == 20_000
         await pilot.pause()
+
+
+async def test_provider_and_benchmark_section_filters_and_runbook(demo_scan, home):
+    from auditor.benchmarks import load_benchmark
+
+    result = ScanResult.model_validate_json(demo_scan.read_text())
+    assert "cis-aws-7.0" in {score.benchmark_id for score in result.benchmarks}
+    app = AuditorApp(scan_file=demo_scan)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_findings(app, pilot)
+        table = _table(screen)
+
+        provider = screen.query_one("#filter-provider", Select)
+        assert ("aws", "aws") in [(str(label), value) for label, value in provider._options]
+        provider.value = "aws"
+        await pilot.pause()
+        assert table.row_count == sum(1 for f in result.findings if f.provider == "aws")
+
+        section = screen.query_one("#filter-section", Select)
+        labels = {str(label): value for label, value in section._options}
+        assert "cis-aws-7.0 §4 Logging" in labels
+        section.value = labels["cis-aws-7.0 §4 Logging"]
+        await pilot.pause()
+        benchmark = load_benchmark("cis-aws-7.0")
+        logging_checks = {
+            c for control in benchmark.controls if control.section == "4" for c in control.checks
+        }
+        expected = sum(1 for f in result.findings if f.check_id in logging_checks)
+        assert 0 < expected < len(result.findings)
+        assert table.row_count == expected
+        shown = {table.get_row_at(row)[2].plain for row in range(table.row_count)}
+        assert shown <= logging_checks
+
+        section.clear()
+        screen.query_one("#filter-text", Input).value = "aws.vpc.flow_logs_enabled"
+        await pilot.pause()
+        rows = [
+            r for r in range(table.row_count) if table.get_row_at(r)[2].plain == "aws.vpc.flow_logs_enabled"
+        ]
+        assert rows
+        table.move_cursor(row=rows[0])
+        await pilot.pause()
+        assert screen.highlighted_finding().check_id == "aws.vpc.flow_logs_enabled"
+        detail = _detail(screen)
+        assert "Runbook (module 4):" in detail
+        assert "If Port scan detected (detected by GuardDuty/Flow logs): Block source IP via NACL" in detail
+        assert "Isolate instance, investigate" in detail
+
+        screen.query_one("#filter-text", Input).value = "aws.ec2.imdsv2_required"
+        await pilot.pause()
+        if table.row_count:
+            table.move_cursor(row=0)
+            await pilot.pause()
+            assert "Runbook (module 4)" not in _detail(screen)
+
+
+async def test_filter_bar_fits_80_by_24(demo_scan, home):
+    app = AuditorApp(scan_file=demo_scan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_findings(app, pilot)
+        for name in ("text", "provider", "section", "status", "severity", "region", "service"):
+            region = screen.query_one(f"#filter-{name}").region
+            assert region.width >= 8 and region.right <= 80 and region.bottom <= 24, (name, region)
+        table = _table(screen)
+        assert table.region.height >= 8
+        assert screen.query_one("#findings-detail").region.width >= 20

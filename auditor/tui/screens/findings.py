@@ -64,6 +64,8 @@ class Filters:
     severity: str | None = None
     region: str | None = None
     service: str | None = None
+    provider: str | None = None
+    checks: frozenset[str] | None = None  # a benchmark section: the check ids of its controls
 
     def matches(self, finding: Finding, haystack: str) -> bool:
         return (
@@ -71,6 +73,8 @@ class Filters:
             and (self.severity is None or finding.severity.value == self.severity)
             and (self.region is None or finding.region == self.region)
             and (self.service is None or finding.service == self.service)
+            and (self.provider is None or finding.provider == self.provider)
+            and (self.checks is None or finding.check_id in self.checks)
             and (not self.text or self.text in haystack)
         )
 
@@ -84,14 +88,20 @@ class FindingsScreen(AuditorScreen):
     """Filter, sort and inspect findings; ``c`` copies the fix, ``m`` mutes the finding."""
 
     DEFAULT_CSS = """
-    FindingsScreen #findings-filters {
+    FindingsScreen .findings-filters {
         height: 3;
     }
     FindingsScreen #filter-text {
         width: 1fr;
     }
-    FindingsScreen #findings-filters Select {
-        width: 20;
+    FindingsScreen .findings-filters Select {
+        width: 1fr;
+    }
+    FindingsScreen #filter-provider {
+        width: 18;
+    }
+    FindingsScreen #filter-section {
+        width: 1fr;
     }
     FindingsScreen #placeholder {
         height: 1;
@@ -126,13 +136,17 @@ class FindingsScreen(AuditorScreen):
         self._rows: list[tuple[Text, ...]] = []
         self._visible: list[int] = []
         self._controls: dict[str, list[str]] = {}
+        self._sections: dict[str, tuple[str, frozenset[str]]] = {}
         self._sort: tuple[str, bool] | None = None
         self._result: ScanResult | None = None
         self._filling = False
 
     def body(self) -> ComposeResult:
-        with Horizontal(id="findings-filters"):
+        with Horizontal(id="findings-filters", classes="findings-filters"):
             yield Input(placeholder="Filter: check id, resource, message, region", id="filter-text")
+            yield Select([], prompt="Provider", id="filter-provider")
+            yield Select([], prompt="Benchmark section", id="filter-section")
+        with Horizontal(id="findings-filters-2", classes="findings-filters"):
             yield Select([], prompt="Status", id="filter-status")
             yield Select([], prompt="Severity", id="filter-severity")
             yield Select([], prompt="Region", id="filter-region")
@@ -167,6 +181,7 @@ class FindingsScreen(AuditorScreen):
         self._haystacks = [search_text(f) for f in self._findings]
         self._rows = [_row(f) for f in self._findings]
         self._controls = _controls_by_check(result)
+        self._sections = _sections(result)
         self._fill_selects()
         self.apply_filters()
 
@@ -180,6 +195,8 @@ class FindingsScreen(AuditorScreen):
             ],
             "region": [(clean(r), r) for r in sorted({f.region for f in findings})],
             "service": [(clean(s), s) for s in sorted({f.service for f in findings})],
+            "provider": [(p, p) for p in sorted({f.provider for f in findings})],
+            "section": [(label, key) for key, (label, _) in self._sections.items()],
         }
         self._filling = True
         try:
@@ -201,7 +218,14 @@ class FindingsScreen(AuditorScreen):
             severity=selected("severity"),
             region=selected("region"),
             service=selected("service"),
+            provider=selected("provider"),
+            checks=self.section_checks(selected("section")),
         )
+
+    def section_checks(self, key: str | None) -> frozenset[str] | None:
+        """The check ids of a 'benchmark|section' option (None: no section selected or unknown)."""
+        section = self._sections.get(key) if key is not None else None
+        return section[1] if section is not None else None
 
     @on(Input.Changed, "#filter-text")
     @on(Select.Changed)
@@ -332,6 +356,40 @@ def _controls_by_check(result: ScanResult) -> dict[str, list[str]]:
     return out
 
 
+def _sections(result: ScanResult) -> dict[str, tuple[str, frozenset[str]]]:
+    """'benchmark|section' -> ('cis-aws-7.0 §4 Logging', check ids of its controls), for each section of
+    the scored benchmarks that has checks, in benchmark then catalog order."""
+    from auditor.benchmarks import BenchmarkError, load_benchmark
+
+    out: dict[str, tuple[str, frozenset[str]]] = {}
+    for score in result.benchmarks:
+        try:
+            benchmark = load_benchmark(score.benchmark_id)
+        except (BenchmarkError, OSError):
+            continue
+        for section in benchmark.sections:
+            checks = frozenset(
+                check
+                for control in benchmark.controls
+                if control.section == section.id
+                for check in control.checks
+            )
+            if checks:
+                label = f"{benchmark.id} §{section.id} {section.title}"
+                out[f"{benchmark.id}|{section.id}"] = (label, checks)
+    return out
+
+
+def _runbook_lines(check_id: str) -> list[str]:
+    """The 'Runbook (module 4)' block: the runbook rows whose detection source the check covers."""
+    from auditor.runbook import runbook_for
+
+    entries = runbook_for(check_id)
+    if not entries:
+        return []
+    return ["", "Runbook (module 4):", *(f"  {entry.describe()}" for entry in entries)]
+
+
 def detail_text(finding: Finding, controls: dict[str, list[str]]) -> str:
     """The detail pane, as plain text (every cloud-derived part cleaned)."""
     meta = _meta(finding.check_id)
@@ -365,6 +423,7 @@ def detail_text(finding: Finding, controls: dict[str, list[str]]) -> str:
     lines += ["", "Evidence:", clean_block(evidence)]
     lines += ["", "Benchmark controls:"]
     lines += [f"  {c}" for c in controls.get(finding.check_id, [])] or ["  (none of the scored benchmarks)"]
+    lines += _runbook_lines(finding.check_id)
     if meta is not None:
         lines += ["", f"Module section: {meta.module_section}"]
         if meta.references:

@@ -2,7 +2,11 @@
 
 Answers use the same syntax as ``auditor quiz`` (``auditor.cli.quiz_commands.parse_answer``): one
 letter, letters ``a,c``, ``t``/``f``, pairs ``1b 2a``, an order ``c a b``; an empty answer skips. The
-finished attempt is stored with ``AttemptStore.save_attempt`` (mode "quiz"). All text is plain.
+finished attempt is stored with ``AttemptStore.save_attempt`` (mode "quiz", or "practice" from the
+Practice button) and, as ``auditor quiz`` does, updates the operator's spaced-repetition review states
+(``quiz.scheduling.review`` for every drawn question). Practice serves the questions due for review
+first (``due_question_ids``); with none due it draws a normal quiz. The attempt-history table lists
+the newest attempts of everyone. All text is plain.
 """
 
 from __future__ import annotations
@@ -10,10 +14,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from auditor.cli.quiz_commands import LETTERS, format_answer, parse_answer
 from auditor.scan_result import ScanResult
@@ -21,9 +26,11 @@ from auditor.tui.screens.base import AuditorScreen
 
 if TYPE_CHECKING:
     from quiz.engine import Answer, Graded, Quiz, QuizItem, QuizResult
+    from quiz.records import AttemptStore
 
 BANK = "module4"
 DEFAULT_QUESTIONS = 10
+HISTORY_LIMIT = 20
 
 
 def _pct(value: float) -> str:
@@ -69,6 +76,7 @@ class QuizScreen(AuditorScreen):
     QuizScreen #quiz-body { height: 1fr; padding: 0 1; }
     QuizScreen #quiz-feedback { margin-bottom: 1; }
     QuizScreen #quiz-answer { margin: 0 1; }
+    QuizScreen #quiz-history { height: 8; margin: 0 1; }
     """
 
     def __init__(self) -> None:
@@ -81,6 +89,7 @@ class QuizScreen(AuditorScreen):
         self.attempt_id: int | None = None
         self._started = datetime.now(UTC)
         self._titles: dict[str, str] = {}
+        self.mode = "quiz"  # "practice" when drawn with the Practice button
 
     def body(self) -> ComposeResult:
         with Horizontal(id="quiz-setup"):
@@ -89,10 +98,42 @@ class QuizScreen(AuditorScreen):
             yield Label("Seed")
             yield Input(placeholder="random", type="integer", id="quiz-seed")
             yield Button("Start quiz", id="quiz-start", variant="primary")
+            yield Button("Practice", id="quiz-practice")
         with VerticalScroll(id="quiz-body"):
             yield Static("", id="quiz-feedback", markup=False)
             yield Static("Press Start quiz to draw the questions.", id="quiz-question", markup=False)
         yield Input(placeholder="your answer, then Enter", id="quiz-answer", disabled=True)
+        yield DataTable(id="quiz-history", zebra_stripes=True, cursor_type="row")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one("#quiz-history", DataTable)
+        for label in ("Id", "Date", "Operator", "Mode", "Score", "Result"):
+            table.add_column(Text(label))
+        self.refresh_history()
+
+    def refresh_history(self) -> None:
+        """Reload the attempt-history table (everyone's newest attempts)."""
+        from auditor.history import HistoryError
+        from quiz.records import AttemptStore
+
+        table = self.query_one("#quiz-history", DataTable)
+        table.clear()
+        try:
+            attempts = AttemptStore().attempts(limit=HISTORY_LIMIT)
+        except (HistoryError, OSError) as error:
+            self.notify(str(error), title="Quiz history", severity="error", markup=False, timeout=10)
+            return
+        for attempt in attempts:
+            table.add_row(
+                Text(f"#{attempt.id}"),
+                Text(attempt.finished_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")),
+                Text(attempt.operator),
+                Text(attempt.mode),
+                Text(_pct(attempt.score)),
+                Text("PASS" if attempt.passed else "FAIL"),
+                key=str(attempt.id),
+            )
 
     # The quiz does not depend on the current scan.
     def show(self, result: ScanResult) -> None:
@@ -109,6 +150,27 @@ class QuizScreen(AuditorScreen):
 
     @on(Button.Pressed, "#quiz-start")
     def start_quiz(self) -> None:
+        self._start(practice=False)
+
+    @on(Button.Pressed, "#quiz-practice")
+    def start_practice(self) -> None:
+        self._start(practice=True)
+
+    def _due(self, known: set[str]) -> list[str] | None:
+        """The operator's question ids due for review (in the bank), or None when unreadable."""
+        from auditor.history import HistoryError
+        from quiz.records import AttemptStore
+        from quiz.scheduling import due_question_ids
+
+        operator = self.app.state.operator  # type: ignore[attr-defined]
+        try:
+            states = AttemptStore().review_states(operator)
+        except (HistoryError, OSError) as error:
+            self.notify(str(error), title="Practice", severity="error", markup=False, timeout=10)
+            return None
+        return [qid for qid in due_question_ids(states, datetime.now(UTC)) if qid in known]
+
+    def _start(self, *, practice: bool) -> None:
         from quiz.bank import BankError, bundled_bank, load_bank
         from quiz.engine import draw_quiz
 
@@ -128,16 +190,28 @@ class QuizScreen(AuditorScreen):
         except BankError as error:
             self.notify(str(error), title="Quiz", severity="error", markup=False, timeout=10)
             return
+        due: list[str] = []
+        if practice:
+            found = self._due({question.id for question in bank.questions})
+            if found is None:
+                return
+            due = found
+            if due:
+                count = min(count, len(due))
+            else:
+                self.notify("Nothing is due for review", title="Practice", markup=False)
         self._titles = {section.id: section.title for section in bank.sections}
-        self.quiz = draw_quiz(bank, questions=count, seed=seed)
+        self.quiz = draw_quiz(bank, questions=count, seed=seed, due=due)
+        self.mode = "practice" if practice else "quiz"
         self.index = 0
         self.answers = {}
         self.result = None
         self.attempt_id = None
         self._started = datetime.now(UTC)
-        self.query_one("#quiz-feedback", Static).update(
-            f"{bank.title} · {len(self.quiz.items)} questions · seed {self.quiz.seed}"
-        )
+        heading = f"{bank.title} · {len(self.quiz.items)} questions · seed {self.quiz.seed}"
+        if due:
+            heading = f"Practice: {len(self.quiz.items)} question(s) due for review · {heading}"
+        self.query_one("#quiz-feedback", Static).update(heading)
         answer = self.query_one("#quiz-answer", Input)
         answer.disabled = False
         answer.value = ""
@@ -197,11 +271,24 @@ class QuizScreen(AuditorScreen):
         self.query_one("#quiz-answer", Input).disabled = True
         operator = self.app.state.operator  # type: ignore[attr-defined]
         try:
-            self.attempt_id = AttemptStore().save_attempt(operator, result, self._started, finished, "quiz")
+            store = AttemptStore()
+            self._update_reviews(store, operator, result)
+            self.attempt_id = store.save_attempt(operator, result, self._started, finished, self.mode)
         except (HistoryError, OSError, ValueError) as error:
             self.notify(str(error), title="Quiz not recorded", severity="error", markup=False, timeout=10)
+        self.refresh_history()
         self.query_one("#quiz-question", Static).update(self._summary(result))
         self.notify(f"Quiz {'passed' if result.passed else 'failed'}: {_pct(result.score)}", markup=False)
+
+    @staticmethod
+    def _update_reviews(store: AttemptStore, operator: str, result: QuizResult) -> None:
+        """As ``auditor quiz`` does: one FSRS review per drawn question, right or not."""
+        from quiz.scheduling import review
+
+        now = datetime.now(UTC)
+        states = {state.question_id: state for state in store.review_states(operator)}
+        updated = [review(states.get(g.question_id), g.question_id, g.correct, now) for g in result.graded]
+        store.save_review_states(operator, updated)
 
     def _summary(self, result: QuizResult) -> str:
         verdict = "PASS" if result.passed else "FAIL"
