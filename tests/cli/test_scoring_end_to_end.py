@@ -98,7 +98,18 @@ def test_exceptions_mute_findings_and_expired_ones_are_reported(tmp_path):
     demo_dir.mkdir()
     snapshot = demo_dir / "demo-snapshot.json"
     result = runner.invoke(
-        app, ["demo", "-q", "--no-history", "--json", str(demo_dir / "d.json"), "--snapshot", str(snapshot)]
+        app,
+        [
+            "demo",
+            "-q",
+            "--no-history",
+            "--json",
+            str(demo_dir / "d.json"),
+            "--snapshot",
+            str(snapshot),
+            "--pdf",
+            str(tmp_path / "d.pdf"),
+        ],
     )
     assert result.exit_code == 3, result.output
     exceptions = tmp_path / "exceptions.yaml"
@@ -138,7 +149,18 @@ def test_exceptions_mute_findings_and_expired_ones_are_reported(tmp_path):
 def test_a_malformed_exceptions_file_names_the_line(tmp_path):
     snapshot = tmp_path / "s.json"
     runner.invoke(
-        app, ["demo", "-q", "--no-history", "--json", str(tmp_path / "d.json"), "--snapshot", str(snapshot)]
+        app,
+        [
+            "demo",
+            "-q",
+            "--no-history",
+            "--json",
+            str(tmp_path / "d.json"),
+            "--snapshot",
+            str(snapshot),
+            "--pdf",
+            str(tmp_path / "d.pdf"),
+        ],
     )
     exceptions = tmp_path / "bad.yaml"
     exceptions.write_text(
@@ -173,7 +195,18 @@ def test_demo_shows_scores_with_coverage_and_diff_shows_the_remediation(tmp_path
 def test_the_documented_example_exceptions_file_works_on_the_demo(tmp_path):
     snapshot = tmp_path / "s.json"
     runner.invoke(
-        app, ["demo", "-q", "--no-history", "--json", str(tmp_path / "d.json"), "--snapshot", str(snapshot)]
+        app,
+        [
+            "demo",
+            "-q",
+            "--no-history",
+            "--json",
+            str(tmp_path / "d.json"),
+            "--snapshot",
+            str(snapshot),
+            "--pdf",
+            str(tmp_path / "d.pdf"),
+        ],
     )
     example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "exceptions.yaml"
     out = tmp_path / "scan.json"
