@@ -6,61 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
-from rich.text import Text
-from textual.widgets import DataTable, Static, Tree
+from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
-from typer.testing import CliRunner
 
 from auditor.scan_result import ScanResult
 from auditor.scoring import ControlStatus
 from auditor.tui.app import AuditorApp
 from auditor.tui.screens.benchmarks import BenchmarksScreen
+from tests.tui.screen_reading import screen_text, wait_loaded
 
 INJECTION = "[bold red]x[/]\x1b[2J"
-
-
-@pytest.fixture(scope="module")
-def scan_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from auditor.cli.main import app
-
-    tmp = tmp_path_factory.mktemp("demo")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("POSTURE_AUDITOR_HOME", str(tmp / "home"))
-    try:
-        path = tmp / "scan.json"
-        args = ["demo", "-q", "--no-history", "--json", str(path)]
-        args += ["--snapshot", str(tmp / "s.json"), "--pdf", str(tmp / "r.pdf")]
-        result = CliRunner().invoke(app, args)
-    finally:
-        mp.undo()
-    assert path.exists(), result.output
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("POSTURE_AUDITOR_HOME", str(tmp_path / "home"))
-
-
-def screen_text(app: AuditorApp) -> str:
-    parts: list[str] = []
-    for static in app.screen.query(Static):
-        content = static.content
-        parts.append(content.plain if isinstance(content, Text) else str(content))
-    for table in app.screen.query(DataTable):
-        for row in range(table.row_count):
-            for cell in table.get_row_at(row):
-                parts.append(cell.plain if isinstance(cell, Text) else str(cell))
-    return "\n".join(parts)
-
-
-async def wait_loaded(app: AuditorApp, pilot) -> None:
-    for _ in range(100):
-        if app.state.result is not None:
-            break
-        await pilot.pause(0.05)
-    assert app.state.result is not None
-    await pilot.pause()
 
 
 def tree_labels(tree: Tree) -> list[str]:
