@@ -9,6 +9,7 @@ assess it, and says why). The scoring (``auditor.scoring``) reads only this mode
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -107,6 +108,21 @@ class Benchmark(_Model):
 
     def check_ids(self) -> set[str]:
         return {check for control in self.controls for check in control.checks}
+
+
+CURRENT_CIS = {"aws": "cis-aws-7.0", "azure": "cis-azure-6.0", "gcp": "cis-gcp-5.0"}
+"""The current CIS benchmark of each provider: what a scan is scored against unless told otherwise."""
+MODULE_BASELINE = "module4-baseline"
+
+
+def default_benchmarks(providers: Iterable[str]) -> tuple[str, ...]:
+    """The current CIS benchmark of every provider in the scan (whose catalog exists), then the module
+    baseline: the scoring a scan gets when no ``--benchmark`` is given."""
+    available = set(available_benchmarks())
+    current = [
+        CURRENT_CIS[p] for p in sorted(set(providers), key=list(CURRENT_CIS).index) if p in CURRENT_CIS
+    ]
+    return (*(b for b in current if b in available), MODULE_BASELINE)
 
 
 def _catalog_dir() -> Path:

@@ -90,7 +90,7 @@ def build_scan_result(
             ScanScope(
                 provider=inv.provider,
                 account=inv.account,
-                regions=sorted(inv.regions),
+                regions=inv.scope_regions(),
                 inventory_summary=inv.summary(),
             )
             for inv in inventories

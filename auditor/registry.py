@@ -11,9 +11,8 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
-from auditor.inventory.aws import AwsInventory
 from auditor.model import CheckMeta, CollectionError, Finding, Remediation, Severity, Status, finding_id
 
 InventoryT = TypeVar("InventoryT")
@@ -139,38 +138,53 @@ REGISTRY = CheckRegistry()
 _LOADED = False
 
 
-def aws_check(
-    *,
-    id: str,
-    title: str,
-    severity: Severity,
-    rationale: str,
-    remediation: Remediation,
-    module_section: str,
-    risk: str = "",
-    references: tuple[str, ...] = (),
-    datasets: tuple[str, ...] = (),
-) -> Callable[[CheckFunction[AwsInventory]], CheckFunction[AwsInventory]]:
-    """Register an AWS check: ``@aws_check(id="aws.vpc.flow_logs_enabled", ...)`` over a pure function."""
+def _check_decorator(provider: Literal["aws", "azure", "gcp"]) -> Callable[..., Any]:
+    def decorator(
+        *,
+        id: str,
+        title: str,
+        severity: Severity,
+        rationale: str,
+        remediation: Remediation,
+        module_section: str,
+        risk: str = "",
+        references: tuple[str, ...] = (),
+        datasets: tuple[str, ...] = (),
+    ) -> Callable[[CheckFunction[Any]], CheckFunction[Any]]:
+        if not id.startswith(f"{provider}."):
+            raise ValueError(f"check id {id!r} must start with {provider!r}.")
 
-    def register(function: CheckFunction[AwsInventory]) -> CheckFunction[AwsInventory]:
-        meta = CheckMeta(
-            id=id,
-            provider="aws",
-            service=id.split(".")[1],
-            title=title,
-            severity=severity,
-            rationale=rationale,
-            risk=risk,
-            remediation=remediation,
-            references=list(references),
-            module_section=module_section,
-            datasets=list(datasets),
-        )
-        REGISTRY.add(Check(meta=meta, function=function))
-        return function
+        def register(function: CheckFunction[Any]) -> CheckFunction[Any]:
+            meta = CheckMeta(
+                id=id,
+                provider=provider,
+                service=id.split(".")[1],
+                title=title,
+                severity=severity,
+                rationale=rationale,
+                risk=risk,
+                remediation=remediation,
+                references=list(references),
+                module_section=module_section,
+                datasets=list(datasets),
+            )
+            REGISTRY.add(Check(meta=meta, function=function))
+            return function
 
-    return register
+        return register
+
+    return decorator
+
+
+aws_check = _check_decorator("aws")
+"""Register an AWS check: ``@aws_check(id="aws.vpc.flow_logs_enabled", ...)`` over a pure function
+of an ``AwsInventory``. The service is the id's second part."""
+
+azure_check = _check_decorator("azure")
+"""Register an Azure check over a pure function of an ``AzureInventory`` (ids ``azure.<service>.*``)."""
+
+gcp_check = _check_decorator("gcp")
+"""Register a GCP check over a pure function of a ``GcpInventory`` (ids ``gcp.<service>.*``)."""
 
 
 def load_checks() -> CheckRegistry:

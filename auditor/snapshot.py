@@ -80,13 +80,29 @@ def describe_validation_error(error: ValidationError, limit: int = 5) -> str:
     lines = []
     for problem in error.errors()[:limit]:
         where = ""
-        for part in problem["loc"]:
+        loc = problem["loc"]
+        for index, part in enumerate(loc):
+            if _is_union_tag(loc, index):
+                continue  # pydantic names the union member chosen; it is not a place in the file
             where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else str(part))
         lines.append(f"field '{where}': {problem['msg']}")
     more = error.error_count() - limit
     if more > 0:
         lines.append(f"... and {more} more")
     return "; ".join(lines)
+
+
+_PROVIDER_TAGS = frozenset({"aws", "azure", "gcp"})
+
+
+def _is_union_tag(loc: tuple[int | str, ...], index: int) -> bool:
+    """``inventories[0].aws.regions``: the ``aws`` after an inventory's index is the union's tag."""
+    return (
+        index >= 2
+        and loc[index] in _PROVIDER_TAGS
+        and isinstance(loc[index - 1], int)
+        and loc[index - 2] == "inventories"
+    )
 
 
 def write_text_atomically(path: Path, text: str) -> None:

@@ -376,3 +376,14 @@ def test_the_docs_mapping_table_names_the_checks_of_every_in_scope_control():
             assert all(f"`{check}`" in row for check in control.checks), (
                 f"docs/benchmarks.md row {control.id}"
             )
+
+
+def test_default_benchmarks_follow_the_scanned_providers():
+    from auditor.benchmarks import default_benchmarks
+
+    assert default_benchmarks(["aws", "aws"]) == ("cis-aws-7.0", "module4-baseline")
+    assert default_benchmarks([]) == ("module4-baseline",)
+    # a provider whose CIS catalog is shipped joins, in provider order, before the baseline
+    available = set(available_benchmarks())
+    expected = tuple(b for b in ("cis-aws-7.0", "cis-azure-6.0", "cis-gcp-5.0") if b in available)
+    assert default_benchmarks(["gcp", "azure", "aws"]) == (*expected, "module4-baseline")

@@ -91,3 +91,22 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatc
         write_text_atomically(path, "new")
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_a_snapshot_holds_inventories_of_every_provider_told_apart_by_provider(tmp_path):
+    from datetime import UTC, datetime
+
+    from auditor.inventory import AwsInventory, AzureInventory, GcpInventory
+    from auditor.snapshot import read_snapshot, write_snapshot
+
+    when = datetime(2026, 11, 28, tzinfo=UTC)
+    inventories = [
+        AwsInventory(account_id="111122223333", collected_at=when, enabled_regions=[], regions={}),
+        AzureInventory(subscription_id="00000000-0000-0000-0000-000000000001", collected_at=when),
+        GcpInventory(project_id="acme-prod", collected_at=when),
+    ]
+    path = tmp_path / "mixed.json"
+    write_snapshot(path, inventories)
+    back = read_snapshot(path).inventories
+    assert [type(i) for i in back] == [AwsInventory, AzureInventory, GcpInventory]
+    assert [i.account for i in back] == ["111122223333", "00000000-0000-0000-0000-000000000001", "acme-prod"]

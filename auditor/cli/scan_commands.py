@@ -28,20 +28,20 @@ app = typer.Typer(
 JSON_HELP = "Write the scan result (findings, scores, scope, errors) as JSON to this file."
 BENCHMARK_HELP = (
     "Score against this benchmark (repeatable; see `auditor benchmarks list`). "
-    "Default: cis-aws-7.0 and module4-baseline."
+    "Default: the current CIS benchmark of each scanned provider, and module4-baseline."
 )
 EXCEPTIONS_HELP = "An exceptions file (YAML): matching findings become MUTED until the exception expires."
 HISTORY_HELP = "Do not record this scan in the history database."
 OUTPUT_DIR_HELP = "Write the report and exports here (see --format)."
 FORMAT_HELP = "With --output-dir: comma-separated formats: pdf,html,json,csv,ocsf,asff,junit (or 'all')."
-DEFAULT_BENCHMARKS = ("cis-aws-7.0", "module4-baseline")
 
 
 @dataclass(frozen=True)
 class Evaluation:
     """How a scan's findings are judged and kept: benchmarks, exceptions, history, outputs."""
 
-    benchmarks: tuple[str, ...] = DEFAULT_BENCHMARKS
+    benchmarks: tuple[str, ...] = ()
+    """Empty: the current CIS benchmark of each scanned provider, and the module baseline."""
     exceptions: Path | None = None
     record_history: bool = True
     json_out: Path | None = None
@@ -55,7 +55,7 @@ class Evaluation:
         if parent is None:
             return self
         return Evaluation(
-            benchmarks=self.benchmarks if self.benchmarks != DEFAULT_BENCHMARKS else parent.benchmarks,
+            benchmarks=self.benchmarks or parent.benchmarks,
             exceptions=self.exceptions or parent.exceptions,
             record_history=self.record_history and parent.record_history,
             json_out=self.json_out or parent.json_out,
@@ -73,12 +73,13 @@ class Evaluation:
         source: Literal["live", "snapshot", "demo"],
     ) -> ScanResult:
         """Load the benchmarks and exceptions (exit 1 naming the file when one is malformed), evaluate."""
-        from auditor.benchmarks import BenchmarkError, load_benchmark
+        from auditor.benchmarks import BenchmarkError, default_benchmarks, load_benchmark
         from auditor.engine import build_scan_result
         from auditor.exceptions import ExceptionsError, load_exceptions
 
         try:
-            benchmarks = [load_benchmark(benchmark_id) for benchmark_id in self.benchmarks]
+            chosen = self.benchmarks or default_benchmarks(inventory.provider for inventory in inventories)
+            benchmarks = [load_benchmark(benchmark_id) for benchmark_id in chosen]
         except BenchmarkError as error:
             fail(str(error), code=2)
         try:
@@ -110,7 +111,7 @@ def scan(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the one-line verdict."),
 ) -> None:
     evaluation = Evaluation(
-        benchmarks=tuple(benchmarks) or DEFAULT_BENCHMARKS,
+        benchmarks=tuple(benchmarks),
         exceptions=exceptions,
         record_history=not no_history,
         json_out=json_out,
@@ -166,7 +167,7 @@ def scan_aws(
     from auditor.snapshot import write_snapshot
 
     evaluation = Evaluation(
-        benchmarks=tuple(benchmarks) or DEFAULT_BENCHMARKS,
+        benchmarks=tuple(benchmarks),
         exceptions=exceptions,
         record_history=not no_history,
         json_out=json_out,

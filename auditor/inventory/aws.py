@@ -448,6 +448,10 @@ class AwsInventory(_Model):
             if e.region == region and e.dataset in datasets and (not resource or e.resource in ("", resource))
         ]
 
+    def scope_regions(self) -> list[str]:
+        """The scanned regions, sorted."""
+        return sorted(self.regions)
+
     def region_list(self) -> list[AwsRegion]:
         return [self.regions[name] for name in sorted(self.regions)]
 

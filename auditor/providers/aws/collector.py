@@ -8,7 +8,6 @@ independently; a failed read becomes ``None`` plus a ``CollectionError``, never 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from botocore.exceptions import BotoCoreError
 
 from auditor.inventory.aws import GLOBAL, AwsInventory, AwsRegion, Trail
 from auditor.model import CollectionError
+from auditor.progress import ProgressCallback, ProgressCounter
 from auditor.providers.aws.account import (
     DEFAULT_REGION,
     GLOBAL_REGION_BY_PARTITION,
@@ -31,30 +31,12 @@ from auditor.providers.aws.api_calls import ApiCallCounter
 from auditor.providers.aws.clients import ClientPool, client_config, open_session
 from auditor.providers.aws.failures import AwsCollectionFailed
 from auditor.providers.aws.gc_pause import gc_paused
-from auditor.providers.aws.options import AwsScanOptions, ProgressCallback, ProgressEvent
+from auditor.providers.aws.options import AwsScanOptions
 from auditor.providers.aws.policy import declared_reads
 from auditor.providers.aws.readonly import ReadOnlyGuard
 from auditor.providers.aws.unit import Unit, UnitContext
 from auditor.providers.aws.units import GLOBAL_UNITS, REGIONAL_UNITS
 from auditor.providers.aws.units.s3 import bucket_logging_unit, trail_buckets
-
-
-class _Progress:
-    """Counts finished units and reports each one; calls are serialised, ``done`` only grows."""
-
-    def __init__(self, callback: ProgressCallback | None, total: int) -> None:
-        self._callback = callback
-        self._total = total
-        self._done = 0
-        self._lock = threading.Lock()
-
-    def finished(self, region: str, service: str) -> None:
-        with self._lock:
-            self._done += 1
-            if self._callback is not None:
-                self._callback(
-                    ProgressEvent(region=region, service=service, done=self._done, total=self._total)
-                )
 
 
 def _partition_lookup(session: boto3.Session) -> Callable[[str], str | None]:
@@ -117,7 +99,8 @@ def _collect(
 
     work: list[tuple[Unit, str]] = [(unit, region) for region in scanned for unit in REGIONAL_UNITS]
     work += [(unit, global_region) for unit in GLOBAL_UNITS]
-    tracker = _Progress(progress, total=len(work) + 1)  # + the trail buckets' logging
+    # + 1 for the trail buckets' logging, read once the trails are known
+    tracker = ProgressCounter(progress, total=len(work) + 1, provider="aws", account=identity.account)
 
     def job(unit: Unit, region: str) -> Callable[[], UnitContext]:
         def run() -> UnitContext:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+
+from auditor.progress import ProgressCallback, ProgressEvent
+
+__all__ = ["AwsScanOptions", "ProgressCallback", "ProgressEvent"]
 
 
 @dataclass(frozen=True)
@@ -27,24 +30,3 @@ class AwsScanOptions:
             raise ValueError("max_workers must be at least 1")
         if self.max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
-
-
-@dataclass(frozen=True)
-class ProgressEvent:
-    """One unit of work finished: ``service`` in ``region`` ("global" for account-wide units).
-
-    ``done`` of ``total`` units are finished, this one included.
-    """
-
-    region: str
-    service: str
-    done: int
-    total: int
-
-
-ProgressCallback = Callable[[ProgressEvent], None]
-"""Called from the collector's worker threads (never concurrently: calls are serialised by a lock).
-
-It must be quick. An exception it raises stops the scan and propagates out of ``collect_aws``, which
-is how a caller cancels a running collection.
-"""

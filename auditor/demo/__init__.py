@@ -1,0 +1,35 @@
+"""The demo: seed a simulated estate into the local emulators and collect it with the real collectors.
+
+``collect_demo(estate, progress)`` returns one inventory per simulated account, subscription or
+project, in provider order. The CLI (`auditor demo`) and the TUI (`auditor tui --demo`, the scan
+screen's demo switch) both call it, so they show the same thing. No credentials and no network:
+every client talks to an emulator on loopback or in-process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from auditor.emulators.estate import Estate
+from auditor.inventory import Inventory
+from auditor.progress import ProgressCallback
+
+
+class DemoFailed(Exception):
+    """The demo could not collect one of its simulated providers; the message says which and why."""
+
+
+def collect_demo(estate: Estate, progress: ProgressCallback | None = None) -> list[Inventory]:
+    """Seed and collect every provider the estate describes."""
+    runs: list[Callable[[], list[Inventory]]] = []
+    if estate.aws is not None:
+        from auditor.demo.aws import collect_aws_demo
+
+        spec = estate.aws
+        runs.append(lambda: collect_aws_demo(spec, progress))
+    if not runs:
+        raise DemoFailed("the estate describes no provider to simulate (aws:, azure: or gcp:)")
+    inventories: list[Inventory] = []
+    for run in runs:
+        inventories.extend(run())
+    return inventories

@@ -1,0 +1,47 @@
+"""The AWS part of the demo: the estate's ``aws:`` part in moto (in-process), collected through boto3."""
+
+from __future__ import annotations
+
+import os
+
+from auditor.emulators.estate import AwsEstate
+from auditor.inventory import Inventory
+from auditor.progress import ProgressCallback
+
+# The demo must never reach a real account, whatever the user's shell holds.
+_DEMO_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "demo-not-a-real-key",
+    "AWS_SECRET_ACCESS_KEY": "demo-not-a-real-secret",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
+_CLEARED = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL")
+
+
+def isolate_from_real_aws() -> None:
+    """Point every AWS setting of this process at fake credentials and no config files."""
+    for name in _CLEARED:
+        os.environ.pop(name, None)
+    os.environ.update(_DEMO_ENVIRONMENT)
+
+
+def collect_aws_demo(spec: AwsEstate, progress: ProgressCallback | None = None) -> list[Inventory]:
+    isolate_from_real_aws()
+    import boto3
+    from moto import mock_aws
+
+    from auditor.demo import DemoFailed
+    from auditor.emulators import moto_extensions
+    from auditor.emulators.aws_seed import seed_aws
+    from auditor.providers.aws import AwsCollectionFailed, AwsScanOptions, collect_aws
+
+    with mock_aws():
+        moto_extensions.install()
+        session = boto3.Session(region_name="us-east-1")
+        seed_aws(spec, session, stable_ids=True)
+        try:
+            return [collect_aws(AwsScanOptions(), progress=progress, session=session)]
+        except AwsCollectionFailed as error:
+            raise DemoFailed(f"AWS: {error}") from error

@@ -1,0 +1,61 @@
+"""Collection progress: the one event every collector reports and the CLI and TUI both consume."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """One unit of work finished: ``service`` in ``region`` ("global" for account-wide units).
+
+    ``done`` of ``total`` units are finished, this one included. ``provider`` and ``account`` say
+    whose unit it was (an AWS account, an Azure subscription, a GCP project).
+    """
+
+    region: str
+    service: str
+    done: int
+    total: int
+    provider: str = "aws"
+    account: str = ""
+
+
+ProgressCallback = Callable[[ProgressEvent], None]
+"""Called from a collector's worker threads (never concurrently: calls are serialised by a lock).
+
+It must be quick. An exception it raises stops the scan and propagates out of the collector, which
+is how a caller cancels a running collection.
+"""
+
+
+class ProgressCounter:
+    """Counts a collector's finished units and reports each one; calls are serialised and ``done``
+    only grows. Every collector uses this, so every progress bar reads the same events."""
+
+    def __init__(
+        self, callback: ProgressCallback | None, total: int, *, provider: str, account: str = ""
+    ) -> None:
+        self._callback = callback
+        self._total = total
+        self._provider = provider
+        self._account = account
+        self._done = 0
+        self._lock = threading.Lock()
+
+    def finished(self, region: str, service: str) -> None:
+        with self._lock:
+            self._done += 1
+            if self._callback is not None:
+                self._callback(
+                    ProgressEvent(
+                        region=region,
+                        service=service,
+                        done=self._done,
+                        total=self._total,
+                        provider=self._provider,
+                        account=self._account,
+                    )
+                )
