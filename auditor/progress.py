@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 
@@ -11,8 +12,9 @@ from dataclasses import dataclass
 class ProgressEvent:
     """One unit of work finished: ``service`` in ``region`` ("global" for account-wide units).
 
-    ``done`` of ``total`` units are finished, this one included. ``provider`` and ``account`` say
-    whose unit it was (an AWS account, an Azure subscription, a GCP project).
+    ``done`` of ``total`` units are finished, this one included; ``region_done`` of ``region_total``
+    of this region's (0 of 0 when the collector did not plan per region). ``provider`` and ``account``
+    say whose unit it was (an AWS account, an Azure subscription, a GCP project).
     """
 
     region: str
@@ -21,6 +23,8 @@ class ProgressEvent:
     total: int
     provider: str = "aws"
     account: str = ""
+    region_done: int = 0
+    region_total: int = 0
 
 
 ProgressCallback = Callable[[ProgressEvent], None]
@@ -36,18 +40,30 @@ class ProgressCounter:
     only grows. Every collector uses this, so every progress bar reads the same events."""
 
     def __init__(
-        self, callback: ProgressCallback | None, total: int, *, provider: str, account: str = ""
+        self,
+        callback: ProgressCallback | None,
+        total: int | None = None,
+        *,
+        planned: Mapping[str, int] | None = None,
+        provider: str,
+        account: str = "",
     ) -> None:
+        """``planned``: how many units each region (or "global") will finish; or only the ``total``."""
+        if (total is None) == (planned is None):
+            raise ValueError("give the total or the units planned per region, not both")
         self._callback = callback
-        self._total = total
+        self._planned = dict(planned or {})
+        self._total = total if total is not None else sum(self._planned.values())
         self._provider = provider
         self._account = account
         self._done = 0
+        self._done_by_region: Counter[str] = Counter()
         self._lock = threading.Lock()
 
     def finished(self, region: str, service: str) -> None:
         with self._lock:
             self._done += 1
+            self._done_by_region[region] += 1
             if self._callback is not None:
                 self._callback(
                     ProgressEvent(
@@ -57,5 +73,7 @@ class ProgressCounter:
                         total=self._total,
                         provider=self._provider,
                         account=self._account,
+                        region_done=self._done_by_region[region],
+                        region_total=self._planned.get(region, 0),
                     )
                 )

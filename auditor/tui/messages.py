@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from auditor.progress import ProgressEvent
 from auditor.scan_result import ScanResult
 
 
@@ -19,12 +20,34 @@ class ScanLoaded(Message):
 
 @dataclass
 class ScanProgress(Message):
-    """Collection progress; consecutive ones replace each other in the queue."""
+    """Collection progress of one unit. A newer one for the same provider, account and region
+    replaces an older one still in the queue (its counts include the older one's)."""
 
+    provider: str
+    account: str
     region: str
     service: str
     done: int
     total: int
+    region_done: int
+    region_total: int
+
+    @classmethod
+    def of(cls, event: ProgressEvent) -> ScanProgress:
+        return cls(
+            event.provider,
+            event.account,
+            event.region,
+            event.service,
+            event.done,
+            event.total,
+            event.region_done,
+            event.region_total,
+        )
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, ScanProgress)
+        return isinstance(message, ScanProgress) and (message.provider, message.account, message.region) == (
+            self.provider,
+            self.account,
+            self.region,
+        )

@@ -1,10 +1,11 @@
 """The scan screen runs the demo scan in a worker, loads it into the app and saves it to history."""
 
-from textual.widgets import Button, Switch
+from textual.widgets import Button, ProgressBar, Switch
 
 from auditor.history import HistoryStore
 from auditor.tui.app import AuditorApp
 from auditor.tui.screens.scan import ScanScreen
+from auditor.tui.screens.scan_progress import RegionProgress, ScanProgressPanel
 
 
 async def test_the_demo_scan_runs_to_completion_and_is_saved(tmp_path, monkeypatch):
@@ -30,4 +31,13 @@ async def test_the_demo_scan_runs_to_completion_and_is_saved(tmp_path, monkeypat
                 break
         assert not screen.query_one("#scan-start", Button).disabled
         assert app.state.history_scan_id is not None
+
+        # one progress bar per provider, account and region, each filled to its planned units
+        panel = screen.query_one(ScanProgressPanel)
+        shown = panel.regions_shown
+        scanned = {(s.provider, s.account, region) for s in app.state.result.scopes for region in s.regions}
+        assert scanned <= set(shown)
+        bars = [row.query_one(ProgressBar) for row in panel.query(RegionProgress)]
+        assert len(bars) == len(shown)
+        assert all(bar.total and bar.progress == bar.total for bar in bars)
     assert HistoryStore(create=False).scan_ids() == [app.state.history_scan_id]

@@ -8,6 +8,7 @@ independently; a failed read becomes ``None`` plus a ``CollectionError``, never 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
@@ -99,8 +100,9 @@ def _collect(
 
     work: list[tuple[Unit, str]] = [(unit, region) for region in scanned for unit in REGIONAL_UNITS]
     work += [(unit, global_region) for unit in GLOBAL_UNITS]
-    # + 1 for the trail buckets' logging, read once the trails are known
-    tracker = ProgressCounter(progress, total=len(work) + 1, provider="aws", account=identity.account)
+    planned = Counter(GLOBAL if unit.scope == "global" else region for unit, region in work)
+    planned[GLOBAL] += 1  # the trail buckets' logging, read once the trails are known
+    tracker = ProgressCounter(progress, planned=planned, provider="aws", account=identity.account)
 
     def job(unit: Unit, region: str) -> Callable[[], UnitContext]:
         def run() -> UnitContext:

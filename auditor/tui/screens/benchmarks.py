@@ -11,7 +11,7 @@ from auditor.cli.summary import percent
 from auditor.scan_result import ScanResult
 from auditor.scoring import BenchmarkScore, ControlResult, ControlStatus
 from auditor.tui.screens.base import AuditorScreen
-from auditor.tui.screens.dashboard import plain
+from auditor.tui.text import plain
 
 CONTROL_STYLE = {
     ControlStatus.PASS: "green",

@@ -6,8 +6,6 @@ characters removed: it is never parsed as markup.
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -17,18 +15,7 @@ from auditor.cli.summary import STATUS_STYLE, percent
 from auditor.model import Severity, Status
 from auditor.scan_result import ScanResult
 from auditor.tui.screens.base import AuditorScreen
-
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def clean(value: object) -> str:
-    """Cloud-derived text made safe to display: control characters (ESC, newlines...) become spaces."""
-    return _CONTROL_CHARS.sub(" ", str(value))
-
-
-def plain(value: object, style: str = "") -> Text:
-    """A ``Text`` of cloud-derived text: literal, never markup, no control characters."""
-    return Text(clean(value), style=style)
+from auditor.tui.text import plain
 
 
 class DashboardScreen(AuditorScreen):

@@ -12,7 +12,7 @@ from auditor.diff import ControlKey, FindingChange, ScanDiff, diff_scans
 from auditor.model import Status
 from auditor.scan_result import ScanResult
 from auditor.tui.screens.base import AuditorScreen
-from auditor.tui.screens.dashboard import plain
+from auditor.tui.text import plain
 
 CATEGORIES = (
     ("new_failures", "NEW FAIL", "bold red"),

@@ -9,7 +9,6 @@ characters stripped: ``rich.text.Text`` cells and ``Static(markup=False)``.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +25,8 @@ from auditor.model import Finding, Severity, Status
 from auditor.remediation import remediation_command
 from auditor.scan_result import ScanResult
 from auditor.tui.screens.base import AuditorScreen
+from auditor.tui.text import clean, clean_block
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _EVIDENCE_LIMIT = 2000
 COLUMNS = ("status", "severity", "check", "region", "resource")
 _STATUS_STYLE = {
@@ -38,16 +37,6 @@ _STATUS_STYLE = {
     Status.NOT_APPLICABLE: "dim",
     Status.MUTED: "dim italic",
 }
-
-
-def clean(text: object) -> str:
-    """Cloud-derived text, safe to display: control characters (ESC, newlines...) removed."""
-    return _CONTROL.sub("", str(text))
-
-
-def clean_block(text: str) -> str:
-    """Like ``clean`` but keeps newlines and tabs (for multi-line detail text)."""
-    return "\n".join(_CONTROL.sub("", line.replace("\t", "    ")) for line in text.split("\n"))
 
 
 def search_text(finding: Finding) -> str:
@@ -337,7 +326,7 @@ def _meta(check_id: str) -> Any:
 
 def _command(finding: Finding) -> str:
     meta = _meta(finding.check_id)
-    return clean(remediation_command(meta, finding)) if meta is not None else ""
+    return clean_block(remediation_command(meta, finding)) if meta is not None else ""
 
 
 def _controls_by_check(result: ScanResult) -> dict[str, list[str]]:
@@ -414,7 +403,7 @@ def detail_text(finding: Finding, controls: dict[str, list[str]]) -> str:
         lines += ["", "Rationale:", clean_block(meta.rationale)]
         if meta.risk:
             lines += ["", "Risk:", clean_block(meta.risk)]
-        lines += ["", "Remediation:", clean(remediation_command(meta, finding))]
+        lines += ["", "Remediation:", clean_block(remediation_command(meta, finding))]
         if meta.remediation.text:
             lines.append(clean_block(meta.remediation.text))
     evidence = json.dumps(finding.evidence, indent=2, sort_keys=True, default=str, ensure_ascii=False)

@@ -18,9 +18,12 @@ from textual.widgets import Button, Input, Label, Log, ProgressBar, Select, Sele
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from auditor.benchmarks import available_benchmarks
+from auditor.progress import ProgressCallback, ProgressEvent
 from auditor.scan_result import ScanResult
 from auditor.tui.messages import ScanLoaded, ScanProgress
 from auditor.tui.screens.base import AuditorScreen
+from auditor.tui.screens.scan_progress import ScanProgressPanel
+from auditor.tui.text import clean
 
 DEFAULT_BENCHMARKS = ("cis-aws-7.0", "module4-baseline")
 PROVIDERS = [("AWS", "aws")]
@@ -75,6 +78,7 @@ class ScanScreen(AuditorScreen):
             with Vertical(id="scan-run"):
                 yield Static("", id="placeholder", markup=False)
                 yield ProgressBar(total=None, id="scan-progress")
+                yield ScanProgressPanel(id="scan-regions-progress")
                 yield Log(id="scan-log", highlight=False)
 
     def show(self, result: ScanResult) -> None:
@@ -108,6 +112,7 @@ class ScanScreen(AuditorScreen):
             log.write_line(f"Starting an AWS scan: profile {profile or '(default)'}, {where}.")
             log.write_line(f"Benchmarks: {', '.join(benchmarks) or '(none)'}.")
         self.query_one("#scan-progress", ProgressBar).update(total=None, progress=0)
+        self.query_one(ScanProgressPanel).reset()
         self.query_one("#scan-start", Button).disabled = True
         self.query_one("#scan-cancel", Button).disabled = False
         self._worker = self.run_scan(demo, profile, regions, benchmarks)
@@ -134,7 +139,7 @@ class ScanScreen(AuditorScreen):
             if demo:
                 from auditor.tui.demo_scan import run_demo_scan
 
-                result, source = run_demo_scan(), "demo"
+                result, source = run_demo_scan(self._progress_callback(worker)), "demo"
             else:
                 result, source = self._live_scan(worker, profile, regions, benchmark_ids), "live"
             if worker.is_cancelled:
@@ -158,15 +163,10 @@ class ScanScreen(AuditorScreen):
     ) -> ScanResult:
         from auditor.benchmarks import load_benchmark
         from auditor.engine import build_scan_result
-        from auditor.providers.aws import AwsScanOptions, ProgressEvent, collect_aws
+        from auditor.providers.aws import AwsScanOptions, collect_aws
 
         benchmarks = [load_benchmark(name) for name in benchmark_ids]
-
-        def progress(event: ProgressEvent) -> None:  # from the collector's threads
-            if worker.is_cancelled:
-                raise ScanCancelled("scan cancelled")
-            self.post_message(ScanProgress(event.region, event.service, event.done, event.total))
-
+        progress = self._progress_callback(worker)
         started = datetime.now(UTC)
         inventory = collect_aws(AwsScanOptions(profile=profile, regions=regions), progress=progress)
         return build_scan_result(
@@ -177,14 +177,25 @@ class ScanScreen(AuditorScreen):
             benchmarks=benchmarks,
         )
 
+    def _progress_callback(self, worker: Worker[None]) -> ProgressCallback:
+        """The collectors' callback (called from their threads): post progress, or stop if cancelled."""
+
+        def progress(event: ProgressEvent) -> None:
+            if worker.is_cancelled:
+                raise ScanCancelled("scan cancelled")
+            self.post_message(ScanProgress.of(event))
+
+        return progress
+
     # --- back on the UI thread ----------------------------------------------------------------
 
     def on_scan_progress(self, message: ScanProgress) -> None:
         if self._worker is None or self._worker.is_cancelled:
             return
         self.query_one("#scan-progress", ProgressBar).update(total=message.total, progress=message.done)
+        self.query_one(ScanProgressPanel).show(message)
         self.query_one("#scan-log", Log).write_line(
-            f"[{message.done}/{message.total}] {message.region} {message.service}"
+            clean(f"[{message.done}/{message.total}] {message.provider} {message.region} {message.service}")
         )
 
     def _finished(self, result: ScanResult, source: str, scan_id: int | None, problem: str) -> None:

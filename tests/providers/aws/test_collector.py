@@ -555,6 +555,18 @@ def test_progress_reports_every_unit_from_worker_threads(collected: Collected) -
     assert all(name.startswith("aws-collect") for name in collected.threads)
 
 
+def test_progress_counts_each_region_on_its_own(collected: Collected) -> None:
+    events = collected.events
+    assert {(e.provider, e.account) for e in events} == {("aws", ACCOUNT)}
+    for region in REGIONS:
+        mine = [e for e in events if e.region == region]
+        assert [e.region_done for e in mine] == list(range(1, len(REGIONAL_UNITS) + 1))
+        assert {e.region_total for e in mine} == {len(REGIONAL_UNITS)}
+    account_wide = [e for e in events if e.region == "global"]
+    assert [e.region_done for e in account_wide] == list(range(1, len(GLOBAL_UNITS) + 2))
+    assert {e.region_total for e in account_wide} == {len(GLOBAL_UNITS) + 1}
+
+
 def test_inventory_round_trips_as_json(collected: Collected) -> None:
     inv = collected.inventory
     assert AwsInventory.model_validate_json(inv.model_dump_json()) == inv
