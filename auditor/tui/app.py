@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 
 from auditor.tui.messages import ScanLoaded
 from auditor.tui.screens import SCREENS
+from auditor.tui.screens.base import AuditorScreen
 from auditor.tui.state import AppState
 
 
@@ -109,6 +110,9 @@ class AuditorApp(App[None]):
                 f"Go to {title}", f"Open the {title} screen (key {key})", self._switcher(name)
             )
         yield SystemCommand("Reload demo scan", "Run the demo scan again", self.load_demo)
+        if isinstance(screen, AuditorScreen):
+            for title, help_text, callback in screen.palette_commands():
+                yield SystemCommand(title, help_text, callback)
 
     def _switcher(self, name: str):  # noqa: ANN202 - a zero-argument callback
         return lambda: self.switch_mode(name)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -19,6 +22,17 @@ class AuditorScreen(Screen[None]):
 
     def body(self) -> ComposeResult:
         yield Static("", id="placeholder", markup=False)
+
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        """(title, help, callback) for the command palette: every key binding of this screen, plus
+        what a subclass adds (its buttons). The app lists them while this screen is active."""
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.description:
+                key = self.app.get_key_display(binding)
+                yield binding.description, f"{binding.description} (key {key})", self._runner(binding.action)
+
+    def _runner(self, action: str) -> Callable[[], object]:
+        return lambda: self.call_later(self.run_action, action)
 
     def on_mount(self) -> None:
         self.refresh_from_state()

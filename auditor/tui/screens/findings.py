@@ -9,6 +9,7 @@ characters stripped: ``rich.text.Text`` cells and ``Static(markup=False)``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -269,6 +270,19 @@ class FindingsScreen(AuditorScreen):
         self.query_one("#detail-text", Static).update(Text(text))
 
     # --- actions ----------------------------------------------------------------------------------
+
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        yield from super().palette_commands()
+        yield "Show only failures", "Filter the findings to status FAIL", self._only_failures
+        yield "Clear filters", "Show every finding again", self.clear_filters
+
+    def _only_failures(self) -> None:
+        self.query_one("#filter-status", Select).value = Status.FAIL.value
+
+    def clear_filters(self) -> None:
+        self.query_one("#filter-text", Input).value = ""
+        for select in self.query(".findings-filters Select").results(Select):
+            select.clear()
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter-text", Input).focus()

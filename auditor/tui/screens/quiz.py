@@ -11,6 +11,7 @@ the newest attempts of everyone. All text is plain.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -147,6 +148,11 @@ class QuizScreen(AuditorScreen):
         if self.quiz is None or self.index >= len(self.quiz.items):
             return None
         return self.quiz.items[self.index]
+
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        yield from super().palette_commands()
+        yield "Start quiz", "A graded module quiz for the operator", self.start_quiz
+        yield "Start practice", "Practice the questions due for review", self.start_practice
 
     @on(Button.Pressed, "#quiz-start")
     def start_quiz(self) -> None:

@@ -7,6 +7,7 @@ Writing goes through ``auditor.cli.report_outputs.write_outputs`` (atomic files 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from textual import on, work
@@ -56,6 +57,22 @@ class ReportsScreen(AuditorScreen):
     def show_empty(self) -> None:
         super().show_empty()
         self.query_one("#reports-export", Button).disabled = True
+
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        yield from super().palette_commands()
+        for fmt in ALL_FORMATS:
+            yield (
+                f"Export {fmt.upper()}",
+                f"Write the current scan as {fmt} to the directory shown",
+                self._exporter(fmt),
+            )
+
+    def _exporter(self, fmt: str) -> Callable[[], None]:
+        def export_as() -> None:
+            self.query_one("#reports-format", Select).value = fmt
+            self.export()
+
+        return export_as
 
     @on(Button.Pressed, "#reports-export")
     def export(self) -> None:

@@ -9,6 +9,7 @@ finish in the background; its result is ignored.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from textual import on, work
@@ -93,6 +94,16 @@ class ScanScreen(AuditorScreen):
         self._placeholder("No scan loaded yet. Choose the options and press Start (or use the demo estate).")
 
     # --- starting and cancelling --------------------------------------------------------------
+
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        yield from super().palette_commands()
+        yield "Start scan", "Scan with the options on the scan screen", self.start_scan
+        yield "Start demo scan", "Scan the bundled demo estate (no credentials)", self._start_demo
+        yield "Cancel scan", "Stop the running scan", self.cancel_scan
+
+    def _start_demo(self) -> None:
+        self.query_one("#scan-demo", Switch).value = True
+        self.start_scan()
 
     @on(Button.Pressed, "#scan-start")
     def start_scan(self) -> None:
