@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from auditor.history import HistoryStore
+from auditor.scan_result import ScanResult
 from auditor.tui.app import AuditorApp
+from tests.tui.test_diff_screen import older_scan
 
 DATA = Path(__file__).parent / "data" / "demo-scan.json"
 SIZE = (120, 40)
@@ -41,7 +44,25 @@ def _steady(keys: tuple[str, ...] = ()):
 
 @pytest.mark.parametrize(
     ("name", "keys"),
-    [("dashboard", ()), ("findings", ("f",)), ("benchmarks", ("b",)), ("help", ("question_mark",))],
+    [
+        ("dashboard", ()),
+        ("findings", ("f",)),
+        ("benchmarks", ("b",)),
+        ("scan", ("s",)),
+        ("quiz", ("q",)),
+        ("reports", ("r",)),
+        ("help", ("question_mark",)),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "keys",
 )
 def test_screen_snapshot(snap_compare, tmp_path, monkeypatch, name, keys):
     assert snap_compare(_app(tmp_path, monkeypatch), terminal_size=SIZE, run_before=_steady(keys)), name
+
+
+def test_diff_screen_snapshot(snap_compare, tmp_path, monkeypatch):
+    """Against an older scan in history: a new failure, a regression and a fix."""
+    app = _app(tmp_path, monkeypatch)
+    current = ScanResult.model_validate_json(DATA.read_text())
+    old = older_scan(current)
+    HistoryStore().save(old, old.benchmarks)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_steady(("x",)))

@@ -48,7 +48,7 @@ class ScanScreen(AuditorScreen):
     ScanScreen .scan-row Button { margin-right: 1; }
     ScanScreen #scan-run { width: 1fr; height: 1fr; padding: 0 1; }
     ScanScreen #placeholder { height: auto; margin: 1 0; }
-    ScanScreen #scan-progress { margin-bottom: 1; }
+    ScanScreen #scan-progress { margin-bottom: 1; display: none; }
     ScanScreen #scan-log { height: 1fr; }
     """
 
@@ -122,7 +122,9 @@ class ScanScreen(AuditorScreen):
             where = ", ".join(regions) or "every enabled region"
             log.write_line(f"Starting an AWS scan: profile {profile or '(default)'}, {where}.")
             log.write_line(f"Benchmarks: {', '.join(benchmarks) or '(none)'}.")
-        self.query_one("#scan-progress", ProgressBar).update(total=None, progress=0)
+        bar = self.query_one("#scan-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True  # hidden until the first scan: an idle bar would only pulse
         self.query_one(ScanProgressPanel).reset()
         self.query_one("#scan-start", Button).disabled = True
         self.query_one("#scan-cancel", Button).disabled = False
