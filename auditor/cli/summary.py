@@ -8,16 +8,20 @@ parsed as Rich markup: resource names are attacker-controlled.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from auditor.model import Finding, Status
 from auditor.registry import load_checks
 from auditor.remediation import remediation_command
-from auditor.scan_result import ScanResult
-from auditor.scoring import BenchmarkScore, ScoreFigures
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from auditor.scan_result import ScanResult
+    from auditor.scoring import BenchmarkScore, ScoreFigures
 
 STATUS_STYLE = {
     Status.PASS: "green",

@@ -8,19 +8,23 @@ become notifications, never crashes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from auditor.tui.messages import ScanLoaded
 from auditor.tui.screens import SCREENS
 from auditor.tui.screens.base import AuditorScreen
 from auditor.tui.state import AppState
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from textual.screen import Screen
 
 
 class AuditorApp(App[None]):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from auditor.progress import ProgressCallback
-from auditor.scan_result import ScanResult
+if TYPE_CHECKING:
+    from auditor.progress import ProgressCallback
+    from auditor.scan_result import ScanResult
 
 
 def run_demo_scan(progress: ProgressCallback | None = None) -> ScanResult:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from auditor.progress import ProgressEvent
-from auditor.scan_result import ScanResult
+if TYPE_CHECKING:
+    from auditor.progress import ProgressEvent
+    from auditor.scan_result import ScanResult
 
 
 @dataclass

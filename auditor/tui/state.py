@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from auditor.scan_result import ScanResult
+if TYPE_CHECKING:
+    from auditor.scan_result import ScanResult
 
 
 @dataclass

@@ -13,7 +13,7 @@ async def test_every_screen_is_reachable_by_its_key(tmp_path, monkeypatch):
         for name, (screen_class, key, _title) in SCREENS.items():
             await pilot.press(key)
             await pilot.pause()
-            assert isinstance(app.screen, screen_class), name
+            assert isinstance(app.screen, screen_class.load()), name
 
 
 async def test_a_bad_scan_file_is_a_notification_not_a_crash(tmp_path, monkeypatch):

@@ -1,25 +1,44 @@
-"""The app's screens, installed as modes: name -> (screen class, key, title)."""
+"""The app's screens, installed as modes: name -> (screen factory, key, title).
+
+A screen's module is imported the first time its mode is opened, not when the app starts: the first
+paint only pays for the dashboard. ``LazyScreen.load()`` gives the class (tests use it).
+"""
 
 from __future__ import annotations
 
-from textual.screen import Screen
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from auditor.tui.screens.benchmarks import BenchmarksScreen
-from auditor.tui.screens.dashboard import DashboardScreen
-from auditor.tui.screens.diff import DiffScreen
-from auditor.tui.screens.findings import FindingsScreen
-from auditor.tui.screens.help import HelpScreen
-from auditor.tui.screens.quiz import QuizScreen
-from auditor.tui.screens.reports import ReportsScreen
-from auditor.tui.screens.scan import ScanScreen
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
-SCREENS: dict[str, tuple[type[Screen[None]], str, str]] = {
-    "dashboard": (DashboardScreen, "d", "Dashboard"),
-    "findings": (FindingsScreen, "f", "Findings"),
-    "benchmarks": (BenchmarksScreen, "b", "Benchmarks"),
-    "scan": (ScanScreen, "s", "Scan"),
-    "quiz": (QuizScreen, "q", "Quiz"),
-    "reports": (ReportsScreen, "r", "Reports"),
-    "diff": (DiffScreen, "x", "Diff"),
-    "help": (HelpScreen, "question_mark", "Help"),
+
+class LazyScreen:
+    """``LazyScreen("auditor.tui.screens.quiz", "QuizScreen")``: called, it builds the screen."""
+
+    def __init__(self, module: str, class_name: str) -> None:
+        self.module = module
+        self.class_name = class_name
+
+    def load(self) -> type[Screen[None]]:
+        screen_class: type[Screen[None]] = getattr(import_module(self.module), self.class_name)
+        return screen_class
+
+    def __call__(self) -> Screen[None]:
+        return self.load()()
+
+
+def _screen(name: str) -> LazyScreen:
+    return LazyScreen(f"auditor.tui.screens.{name}", f"{name.capitalize()}Screen")
+
+
+SCREENS: dict[str, tuple[LazyScreen, str, str]] = {
+    "dashboard": (_screen("dashboard"), "d", "Dashboard"),
+    "findings": (_screen("findings"), "f", "Findings"),
+    "benchmarks": (_screen("benchmarks"), "b", "Benchmarks"),
+    "scan": (_screen("scan"), "s", "Scan"),
+    "quiz": (_screen("quiz"), "q", "Quiz"),
+    "reports": (_screen("reports"), "r", "Reports"),
+    "diff": (_screen("diff"), "x", "Diff"),
+    "help": (_screen("help"), "question_mark", "Help"),
 }

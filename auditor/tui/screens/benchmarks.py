@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.widgets import Static, Tree
-from textual.widgets.tree import TreeNode
 
 from auditor.cli.summary import percent
-from auditor.scan_result import ScanResult
 from auditor.scoring import BenchmarkScore, ControlResult, ControlStatus
 from auditor.tui.screens.base import AuditorScreen
 from auditor.tui.text import plain
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+    from textual.widgets.tree import TreeNode
+
+    from auditor.scan_result import ScanResult
 
 CONTROL_STYLE = {
     ControlStatus.PASS: "green",

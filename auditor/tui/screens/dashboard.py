@@ -6,16 +6,21 @@ characters removed: it is never parsed as markup.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Sparkline, Static
 
 from auditor.cli.summary import STATUS_STYLE, percent
 from auditor.model import Severity, Status
-from auditor.scan_result import ScanResult
 from auditor.tui.screens.base import AuditorScreen
 from auditor.tui.text import plain
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from auditor.scan_result import ScanResult
 
 
 class DashboardScreen(AuditorScreen):

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from auditor.cli.summary import STATUS_STYLE
 from auditor.diff import ControlKey, FindingChange, ScanDiff, diff_scans
-from auditor.model import Status
-from auditor.scan_result import ScanResult
 from auditor.tui.screens.base import AuditorScreen
 from auditor.tui.text import plain
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from auditor.model import Status
+    from auditor.scan_result import ScanResult
 
 CATEGORIES = (
     ("new_failures", "NEW FAIL", "bold red"),

@@ -9,14 +9,12 @@ characters stripped: ``rich.text.Text`` cells and ``Static(markup=False)``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Select, Static
@@ -24,9 +22,15 @@ from textual.widgets.data_table import CellDoesNotExist
 
 from auditor.model import Finding, Severity, Status
 from auditor.remediation import remediation_command
-from auditor.scan_result import ScanResult
 from auditor.tui.screens.base import AuditorScreen
 from auditor.tui.text import clean, clean_block
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from textual.app import ComposeResult
+
+    from auditor.scan_result import ScanResult
 
 _EVIDENCE_LIMIT = 2000
 COLUMNS = ("status", "severity", "check", "region", "resource")

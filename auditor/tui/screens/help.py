@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from auditor.cli.summary import STATUS_STYLE
 from auditor.model import Status
-from auditor.scan_result import ScanResult
 from auditor.scoring import ControlStatus
 from auditor.tui.screens.base import AuditorScreen
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from auditor.scan_result import ScanResult
 
 KEY_NAMES = {"question_mark": "?", "ctrl+q": "ctrl+q", "ctrl+p": "ctrl+p"}
 

@@ -11,19 +11,22 @@ import glob
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from auditor.exceptions import ExceptionsError, _TextLoader, load_exceptions
-from auditor.model import Finding
 from auditor.snapshot import write_text_atomically
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from auditor.model import Finding
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

@@ -11,21 +11,23 @@ the newest attempts of everyone. All text is plain.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from auditor.cli.quiz_commands import LETTERS, format_answer, parse_answer
-from auditor.scan_result import ScanResult
 from auditor.tui.screens.base import AuditorScreen
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from textual.app import ComposeResult
+
+    from auditor.scan_result import ScanResult
     from quiz.engine import Answer, Graded, Quiz, QuizItem, QuizResult
     from quiz.records import AttemptStore
 

@@ -7,18 +7,23 @@ Writing goes through ``auditor.cli.report_outputs.write_outputs`` (atomic files 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from auditor.cli.report_outputs import ALL_FORMATS
-from auditor.scan_result import ScanResult
 from auditor.tui.screens.base import AuditorScreen
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from textual.app import ComposeResult
+
+    from auditor.scan_result import ScanResult
 
 
 class ReportsScreen(AuditorScreen):

@@ -9,22 +9,27 @@ finish in the background; its result is ignored.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Log, ProgressBar, Select, SelectionList, Static, Switch
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from auditor.benchmarks import available_benchmarks
-from auditor.progress import ProgressCallback, ProgressEvent
-from auditor.scan_result import ScanResult
 from auditor.tui.messages import ScanLoaded, ScanProgress
 from auditor.tui.screens.base import AuditorScreen
 from auditor.tui.screens.scan_progress import ScanProgressPanel
 from auditor.tui.text import clean
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from textual.app import ComposeResult
+
+    from auditor.progress import ProgressCallback, ProgressEvent
+    from auditor.scan_result import ScanResult
 
 DEFAULT_BENCHMARKS = ("cis-aws-7.0", "module4-baseline")
 PROVIDERS = [("AWS", "aws")]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import TYPE_CHECKING
+
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, ProgressBar
 
-from auditor.tui.messages import ScanProgress
 from auditor.tui.text import plain
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from auditor.tui.messages import ScanProgress
 
 
 class RegionProgress(Horizontal):
