@@ -6,9 +6,7 @@ import time
 import pytest
 from rich.text import Text
 from textual.widgets import DataTable, Input, Select, Static
-from typer.testing import CliRunner
 
-import auditor.cli.main
 from auditor.exceptions import load_exceptions
 from auditor.model import Status
 from auditor.scan_result import ScanResult
@@ -17,30 +15,10 @@ from auditor.tui.screens.findings import FindingsScreen
 from auditor.tui.screens.mute_dialog import MuteDialog
 
 
-@pytest.fixture(scope="module")
-def demo_scan(tmp_path_factory):
-    """A real ScanResult JSON, from the demo command, once per module."""
-    directory = tmp_path_factory.mktemp("demo")
-    path = directory / "scan.json"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("POSTURE_AUDITOR_HOME", str(directory / "home"))
-        mp.chdir(directory)
-        outcome = CliRunner().invoke(
-            auditor.cli.main.app,
-            [
-                "demo",
-                "-q",
-                "--no-history",
-                "--json",
-                str(path),
-                "--snapshot",
-                str(directory / "snapshot.json"),
-                "--pdf",
-                str(directory / "report.pdf"),
-            ],
-        )
-    assert path.exists(), outcome.output
-    return path
+@pytest.fixture
+def demo_scan(scan_file):
+    """The committed demo ScanResult (tests/tui/conftest.py)."""
+    return scan_file
 
 
 @pytest.fixture

@@ -1,35 +1,15 @@
 """The reports screen exports the loaded scan; here as a PDF."""
 
 import pytest
-from typer.testing import CliRunner
 
-from auditor.cli.main import app as cli_app
 from auditor.tui.app import AuditorApp
 from auditor.tui.screens.reports import ReportsScreen
 
 
-@pytest.fixture(scope="module")
-def demo_scan_file(tmp_path_factory):
-    base = tmp_path_factory.mktemp("demo-scan")
-    scan, snapshot, pdf = base / "scan.json", base / "snapshot.json", base / "demo.pdf"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("POSTURE_AUDITOR_HOME", str(base / "home"))
-        outcome = CliRunner().invoke(
-            cli_app,
-            [
-                "demo",
-                "-q",
-                "--no-history",
-                "--json",
-                str(scan),
-                "--snapshot",
-                str(snapshot),
-                "--pdf",
-                str(pdf),
-            ],
-        )
-    assert scan.exists(), outcome.output
-    return scan
+@pytest.fixture
+def demo_scan_file(scan_file):
+    """The committed demo ScanResult (tests/tui/conftest.py)."""
+    return scan_file
 
 
 async def test_export_a_pdf_of_the_loaded_scan(tmp_path, monkeypatch, demo_scan_file):
