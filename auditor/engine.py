@@ -34,6 +34,8 @@ def evaluate(inventories: Sequence[Inventory], registry: CheckRegistry | None = 
 
 
 def _run_one(check: Check[Any], inventory: Inventory) -> list[Finding]:
+    if inventory.entry_error is not None:  # nothing was collected: never PASS, never NOT_APPLICABLE
+        return [check.not_entered(inventory.account, inventory.entry_error)]
     try:
         return list(check.run(inventory, inventory.account))
     except Exception as error:  # a broken check must not hide the others, nor pass
@@ -92,13 +94,19 @@ def build_scan_result(
                 account=inv.account,
                 regions=inv.scope_regions(),
                 inventory_summary=inv.summary(),
+                name=inv.account_name,
+                not_entered=inv.entry_error.describe() if inv.entry_error is not None else "",
             )
             for inv in inventories
         ],
         inventory_hash=inventory_hash(inventories),
         api_calls=sum(calls.values()),
         api_calls_by_service=dict(sorted(calls.items())),
-        collection_errors=[error for inv in inventories for error in inv.errors],
+        collection_errors=[
+            error
+            for inv in inventories
+            for error in ([inv.entry_error] if inv.entry_error is not None else []) + inv.errors
+        ],
         findings=findings,
         benchmarks=[score_benchmark(benchmark, findings) for benchmark in benchmarks],
         exceptions=report,

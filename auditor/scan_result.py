@@ -21,6 +21,11 @@ class ScanScope(BaseModel):
         description="What was collected, by dataset: resources counted over the scanned regions "
         "(the evidence appendix of the report).",
     )
+    name: str = Field(default="", description="The account's (subscription's, project's) display name.")
+    not_entered: str = Field(
+        default="",
+        description="Why the account could not be entered (every check is then ERROR); empty if it was.",
+    )
 
 
 SCAN_RESULT_SCHEMA_VERSION = 1

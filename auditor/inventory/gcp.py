@@ -33,10 +33,17 @@ class GcpInventory(_Model):
     regions: list[str] = Field(default_factory=list, description="Regions that hold collected resources.")
     errors: list[CollectionError] = Field(default_factory=list)
     api_calls: dict[str, int] = Field(default_factory=dict, description="Calls made, by 'service:Operation'.")
+    entry_error: CollectionError | None = Field(
+        default=None, description="Why nothing could be collected at all; every check is then ERROR."
+    )
 
     @property
     def account(self) -> str:
         return self.project_id
+
+    @property
+    def account_name(self) -> str:
+        return self.display_name
 
     def scope_regions(self) -> list[str]:
         return sorted(self.regions)
