@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.exceptions import ExceptionReport
 from auditor.model import CollectionError, Finding, Status
-from auditor.scoring import BenchmarkScore
+from auditor.scoring import AccountScore, BenchmarkScore
 
 
 class ScanScope(BaseModel):
@@ -53,6 +53,10 @@ class ScanResult(BaseModel):
     )
     exceptions: ExceptionReport | None = Field(
         default=None, description="Which exceptions muted what, which expired, which matched nothing."
+    )
+    account_scores: list[AccountScore] = Field(
+        default_factory=list,
+        description="With several accounts (subscriptions, projects): each benchmark's figures per account.",
     )
 
     model_config = ConfigDict(populate_by_name=True)
