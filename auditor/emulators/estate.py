@@ -36,6 +36,8 @@ from pydantic import (
     model_validator,
 )
 
+from auditor.emulators.estate_gcp import GcpEstate
+
 __all__ = [
     "AwsEstate",
     "AwsRegionEstate",
@@ -589,6 +591,7 @@ class Estate(_Spec):
     name: str = ""
     description: str = ""
     aws: AwsEstate | None = None
+    gcp: GcpEstate | None = None
 
 
 # --- Loading -----------------------------------------------------------------------------------
