@@ -65,7 +65,7 @@ def _organization(spec: GcpEstate) -> GcpOrganizationState:
         settings={
             "name": f"{name}/organizationSettings",
             "enableAssetDiscovery": org.scc.asset_discovery,
-            "inclusionMode": "INCLUDE_ALL_PROJECTS" if org.scc.asset_discovery else "",
+            "inclusionMode": "EXCLUDE" if org.scc.asset_discovery else "",
         },
         services=services,
         sources=sources,

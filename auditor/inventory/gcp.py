@@ -191,12 +191,11 @@ class SccSource(_Model):
 
 
 class SccFindingCount(_Model):
-    """How many active findings of one severity and category the organization has."""
+    """How many active findings of one severity and category are about this project."""
 
-    severity: str
+    severity: str = Field(description="CRITICAL, HIGH, MEDIUM, LOW or SEVERITY_UNSPECIFIED.")
     category: str
     count: int
-    projects: list[str] = Field(default_factory=list, description="The projects they are about, if known.")
 
 
 class GcpInventory(_Model):

@@ -1,0 +1,8 @@
+"""The GCP collection units: one per service per project, and Security Command Center per organization."""
+
+from auditor.providers.gcp.units import compute, dns, logging, monitoring, resourcemanager, scc
+
+PROJECT_UNITS = (compute.UNIT, dns.UNIT, logging.UNIT, monitoring.UNIT, resourcemanager.UNIT)
+ORGANIZATION_UNITS = (scc.UNIT,)
+
+__all__ = ["ORGANIZATION_UNITS", "PROJECT_UNITS"]
