@@ -34,8 +34,11 @@ def test_demo_prints_pass_and_fail_writes_files_and_exits_3(demo_run):
     assert {"PASS", "FAIL"} <= statuses
     assert "ERROR" not in statuses, [f for f in scan["findings"] if f["status"] == "ERROR"]
     assert scan["source"] == "demo" and scan["api_calls"] > 50
-    [scope] = scan["scopes"]
-    assert (scope["provider"], scope["account"]) == ("aws", "123456789012")
+    assert [(s["provider"], s["account"]) for s in scan["scopes"]] == [
+        ("aws", "123456789012"),
+        ("gcp", "demo-shop-prod"),
+    ]
+    scope = scan["scopes"][0]
     assert scope["regions"] == ["ap-southeast-2", "eu-west-1", "us-east-1"]
     assert scope["inventory_summary"]["vpcs"] == 5 and scope["inventory_summary"]["trails"] == 1
     for expected in ("FAIL", "PASS", "aws.guardduty.enabled_all_regions", "fix: aws"):
