@@ -115,13 +115,14 @@ def test_outcomes_match_the_findings_exactly(any_result):
 
 def test_demo_counts(demo_result):
     root = ET.fromstring(to_junit(demo_result).encode("utf-8"))
-    [suite] = root
-    checks = {f.check_id for f in demo_result.findings}
-    failing = {f.check_id for f in demo_result.findings if f.status is Status.FAIL}
-    assert int(suite.get("tests")) == len(checks)
-    assert int(suite.get("failures")) == len(failing)
-    assert int(suite.get("errors")) == 0
-    assert suite.get("package") == f"aws.{ACCOUNT}"
+    # One suite per scanned account/project: the demo's AWS account, then its GCP project.
+    assert [suite.get("package") for suite in root] == [f"aws.{ACCOUNT}", "gcp.demo-shop-prod"]
+    for suite in root:
+        provider = suite.get("package").split(".", 1)[0]
+        findings = [f for f in demo_result.findings if f.provider == provider]
+        assert int(suite.get("tests")) == len({f.check_id for f in findings})
+        assert int(suite.get("failures")) == len({f.check_id for f in findings if f.status is Status.FAIL})
+        assert int(suite.get("errors")) == 0
 
 
 def test_muting_turns_a_failure_into_a_pass_or_skip(demo_result, demo_muted_result):
