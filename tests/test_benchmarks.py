@@ -38,7 +38,8 @@ IN_SCOPE_SECTIONS = {
 # GCP checks that no catalog uses, each with the reason.
 UNMAPPED_GCP_CHECKS = {
     "gcp.scc.no_active_high_findings": "summarises SCC's own active findings (the module's "
-    "`gcloud scc findings list`): a work queue reported beside the controls, not a configuration control of a benchmark",
+    "`gcloud scc findings list`): a work queue reported beside the controls, not a configuration "
+    "control of a benchmark",
 }
 # AWS checks that no catalog uses, each with the reason. Empty today: every check serves a control.
 UNMAPPED_CHECKS: dict[str, str] = {}

@@ -40,7 +40,9 @@ gcp:
       managed_zones: [{name: z, dns_name: shop.example.com., dnssec: true, key_signing_algorithm: rsasha1}]
       audit_logs: [{log_types: [DATA_READ, ADMIN_READ, DATA_WRITE]}]
       security_policies: [{name: armor}]
-      backend_services: [{name: web, logging: true, security_policy: armor}, {name: api, region: europe-west1}]  # noqa: E501
+      backend_services:
+        - {name: web, logging: true, security_policy: armor}
+        - {name: api, region: europe-west1}
       log_sinks: [{name: all, destination: "storage.googleapis.com/logs"}]
       log_metrics:
         - {name: fw, filter: 'FIREWALL_FILTER'}
