@@ -185,6 +185,18 @@ class LogSinkEstate(_Spec):
     disabled: bool = False
 
 
+class BucketEstate(_Spec):
+    name: str
+    retention_days: int | None = Field(default=None, ge=1, le=36500)
+    locked: bool = False
+
+    @model_validator(mode="after")
+    def _lock_needs_retention(self) -> BucketEstate:
+        if self.locked and self.retention_days is None:
+            raise ValueError("a locked bucket needs retention_days (Bucket Lock locks a retention policy)")
+        return self
+
+
 class LogMetricEstate(_Spec):
     name: str
     filter: str
@@ -212,6 +224,11 @@ class GcpProjectEstate(_Spec):
     security_policies: list[SecurityPolicyEstate] = Field(default_factory=list)
     backend_services: list[BackendServiceEstate] = Field(default_factory=list)
     log_sinks: list[LogSinkEstate] = Field(default_factory=list)
+    buckets: list[BucketEstate] = Field(default_factory=list)
+    apis: list[str] = Field(
+        default_factory=lambda: ["compute.googleapis.com", "dns.googleapis.com", "logging.googleapis.com"],
+        description="The enabled APIs (Service Usage).",
+    )
     log_metrics: list[LogMetricEstate] = Field(default_factory=list)
     alert_policies: list[AlertPolicyEstate] = Field(default_factory=list)
     audit_logs: list[AuditLogEstate] = Field(default_factory=list)

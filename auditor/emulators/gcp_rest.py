@@ -99,6 +99,13 @@ class GcpRestEmulator:
             ),
             (
                 "GET",
+                re.compile(r"^/v1/projects/([^/]+)/services$"),
+                "serviceusage.services.list",
+                self._services,
+            ),
+            ("GET", re.compile(r"^/storage/v1/b/([^/]+)$"), "storage.buckets.get", self._bucket),
+            (
+                "GET",
                 re.compile(r"^/v1/organizations/([^/]+)/locations/([^/]+)/securityCenterServices$"),
                 "securitycentermanagement.securityCenterServices.list",
                 self._scc_services,
@@ -154,18 +161,16 @@ class GcpRestEmulator:
             handler.rfile.read(length)
         parts = urlsplit(handler.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        operation = ""
         try:
             for verb, pattern, name, answer in self._routes:
                 match = pattern.match(parts.path)
                 if match is None:
                     continue
-                operation = name
+                self.faults.record(ReceivedRequest("rest", method, handler.path, name))
                 if verb != method:
                     raise RestAnswer(
                         405, f"{method} is not served for {parts.path} (the emulator only reads)"
                     )
-                self.faults.record(ReceivedRequest("rest", method, handler.path, name))
                 fault = self.faults.take(name)
                 if fault == "denied":
                     raise RestAnswer(403, f"The caller does not have permission ({name})")
@@ -192,7 +197,6 @@ class GcpRestEmulator:
             self._send(handler, error.status, json.dumps(body).encode())
         except Exception as error:  # a bug in the emulator: answer 500, never hang the client
             self._send(handler, 500, json.dumps({"error": {"code": 500, "message": repr(error)}}).encode())
-            del operation
 
     @staticmethod
     def _send(handler: BaseHTTPRequestHandler, status: int, body: bytes) -> None:
@@ -332,6 +336,21 @@ class GcpRestEmulator:
 
     def _iam_policy(self, query: dict[str, str], name: str) -> Json:
         return self._find_project(name).iam_policy
+
+    # --- Service Usage and Cloud Storage -------------------------------------------------------
+
+    def _services(self, query: dict[str, str], name: str) -> Json:
+        project = self._find_project(name)
+        wanted = query.get("filter", "")
+        services = [s for s in project.services if wanted in ("", "state:ENABLED") or s["state"] in wanted]
+        page, token = self._page(services, query)
+        return {"services": page, **({"nextPageToken": token} if token else {})}
+
+    def _bucket(self, query: dict[str, str], name: str) -> Json:
+        bucket = self.state.buckets.get(name)
+        if bucket is None:
+            raise RestAnswer(404, f"The specified bucket does not exist: {name}")
+        return bucket
 
     # --- SCC management ------------------------------------------------------------------------
 

@@ -26,6 +26,19 @@ def gcp_state(spec: GcpEstate) -> GcpEmulatorState:
     for index, project in enumerate(spec.projects):
         parent = f"organizations/{organization.id}" if organization is not None else ""
         state.projects[project.id] = _project(project, spec.project_number(index), parent)
+        for bucket in project.buckets:
+            body: Json = {
+                "kind": "storage#bucket",
+                "name": bucket.name,
+                "projectNumber": spec.project_number(index),
+            }
+            if bucket.retention_days is not None:
+                body["retentionPolicy"] = {
+                    "retentionPeriod": str(bucket.retention_days * 86400),
+                    "effectiveTime": "2026-01-01T00:00:00Z",
+                    **({"isLocked": True} if bucket.locked else {}),
+                }
+            state.buckets[bucket.name] = body
     return state
 
 
@@ -201,6 +214,10 @@ def _project(spec: GcpProjectEstate, number: str, parent: str) -> GcpProjectStat
         for s in spec.log_sinks
     ]
     state.log_metrics = [{"name": m.name, "filter": m.filter} for m in spec.log_metrics]
+    state.services = [
+        {"name": f"projects/{number}/services/{api}", "config": {"name": api}, "state": "ENABLED"}
+        for api in spec.apis
+    ]
     state.alert_policies = [
         {
             "name": f"projects/{project}/alertPolicies/{1000 + i}",

@@ -29,6 +29,7 @@ class GcpProjectState:
     iam_policy: Json = field(default_factory=dict)
     log_sinks: list[Json] = field(default_factory=list)
     log_metrics: list[Json] = field(default_factory=list)
+    services: list[Json] = field(default_factory=list, metadata={"doc": "Service Usage: enabled APIs"})
     alert_policies: list[Json] = field(default_factory=list)
     regions: list[str] = field(default_factory=list, metadata={"doc": "every region the project can use"})
 
@@ -45,6 +46,7 @@ class GcpOrganizationState:
 @dataclass
 class GcpEmulatorState:
     projects: dict[str, GcpProjectState] = field(default_factory=dict)
+    buckets: dict[str, Json] = field(default_factory=dict, metadata={"doc": "Cloud Storage buckets by name"})
     organization: GcpOrganizationState | None = None
 
     def project(self, project_id: str) -> GcpProjectState | None:

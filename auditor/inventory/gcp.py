@@ -143,6 +143,14 @@ class LogSink(_Model):
     disabled: bool = False
 
 
+class SinkBucket(_Model):
+    """A Cloud Storage bucket a log sink exports to: its retention policy and Bucket Lock."""
+
+    name: str
+    retention_period_seconds: int | None = Field(default=None, description="None: no retention policy.")
+    retention_locked: bool = False
+
+
 class LogMetric(_Model):
     name: str
     filter: str = ""
@@ -216,9 +224,18 @@ class GcpInventory(_Model):
     dns_policies: list[DnsPolicy] | None = None
     managed_zones: list[ManagedZone] | None = None
     log_sinks: list[LogSink] | None = None
+    sink_buckets: dict[str, SinkBucket | None] | None = Field(
+        default=None,
+        description="The Cloud Storage buckets the sinks export to, by name; None for a bucket = could not "
+        "read it (its error names it); None for all = the sinks could not be read.",
+    )
     log_metrics: list[LogMetric] | None = None
     alert_policies: list[AlertPolicy] | None = None
     audit_configs: list[AuditConfig] | None = None
+    enabled_apis: list[str] | None = Field(
+        default=None,
+        description="The project's enabled APIs (Service Usage), e.g. 'cloudasset.googleapis.com'.",
+    )
     scc_settings: SccSettings | None = None
     scc_services: list[SccService] | None = None
     scc_sources: list[SccSource] | None = None
@@ -254,6 +271,6 @@ class GcpInventory(_Model):
         counts: dict[str, int] = {}
         for name in type(self).model_fields:
             value = getattr(self, name)
-            if name not in ("regions", "errors", "api_calls") and isinstance(value, list):
+            if name not in ("regions", "errors", "api_calls") and isinstance(value, list | dict):
                 counts[name] = len(value)
         return dict(sorted(counts.items()))

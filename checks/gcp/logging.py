@@ -1,18 +1,21 @@
 """Cloud Logging: Data Access audit logs for every service with no exempted user, and a sink that
 exports every log entry.
 
+and the Cloud Storage buckets those sinks export to retain logs under Bucket Lock.
+
 Module 4, "Essential Network Logs > Log Types by Provider: API activity / GCP Cloud Audit Logs" (Admin
 Activity audit logs are always on; Data Access logs must be switched on); CIS GCP 5.0 2.1, 2.3
-(4.0 2.1, 2.2).
+and 2.4 (4.0 2.1, 2.2, 2.3).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from auditor.inventory.gcp import GLOBAL, GcpInventory
 from auditor.model import Remediation, Severity
-from auditor.registry import Verdict, failed, gcp_check, passed
+from auditor.registry import Verdict, failed, gcp_check, not_applicable, not_evaluated, passed
 from checks.gcp.scope import project_resource, unreadable
 
 API_SECTION = "Essential Network Logs > Log Types by Provider: API activity / GCP Cloud Audit Logs"
@@ -110,3 +113,50 @@ def sink_all_entries(inv: GcpInventory) -> Iterator[Verdict]:
             f"No enabled sink without a filter in project {inv.project_id}",
             sinks=[s.name for s in inv.log_sinks],
         )
+
+
+@gcp_check(
+    id="gcp.logging.sink_bucket_retention_locked",
+    title="Cloud Storage buckets that receive exported logs have a locked retention policy",
+    severity=Severity.MEDIUM,
+    rationale="A retention policy locked with Bucket Lock keeps exported logs from being deleted or "
+    "shortened by anyone, an attacker with the project's owner role included, until the period ends.",
+    risk="An attacker who gains access deletes the exported logs that would show what they did.",
+    remediation=Remediation(
+        cli="gcloud storage buckets update gs://{resource_name} --retention-period=365d && "
+        "gcloud storage buckets update gs://{resource_name} --lock-retention-period",
+        text="Set a retention policy on the sink bucket, then lock it (locking cannot be undone).",
+    ),
+    references=("https://cloud.google.com/storage/docs/bucket-lock",),
+    module_section="SIEM Integration > Centralized Log Collection",
+    datasets=("log_sinks", "sink_buckets"),
+)
+def sink_bucket_retention_locked(inv: GcpInventory) -> Iterator[Verdict]:
+    if (verdict := unreadable(inv, "log_sinks", "sink_buckets")) is not None:
+        yield verdict
+        return
+    assert inv.sink_buckets is not None
+    if not inv.sink_buckets:
+        yield not_applicable(project_resource(inv), GLOBAL, "No log sink exports to a Cloud Storage bucket")
+        return
+    for name, bucket in sorted(inv.sink_buckets.items()):
+        resource = f"//storage.googleapis.com/{name}"
+        if bucket is None:
+            verdict = not_evaluated(resource, GLOBAL, inv.errors_for(GLOBAL, "sink_buckets", resource=name))
+        elif bucket.retention_period_seconds is None:
+            verdict = failed(resource, GLOBAL, f"Sink bucket {name} has no retention policy")
+        elif not bucket.retention_locked:
+            verdict = failed(
+                resource,
+                GLOBAL,
+                f"Sink bucket {name} retains logs {bucket.retention_period_seconds // 86400} days, but the "
+                "policy is not locked",
+            )
+        else:
+            verdict = passed(
+                resource,
+                GLOBAL,
+                f"Sink bucket {name} retains logs {bucket.retention_period_seconds // 86400} days under "
+                "Bucket Lock",
+            )
+        yield replace(verdict, resource_name=name)

@@ -7,6 +7,7 @@ and an insecure loopback channel for the gRPC ones. Every gRPC channel carries t
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -21,7 +22,7 @@ from google.auth.exceptions import DefaultCredentialsError
 
 from auditor.providers.gcp.failures import GcpCollectionFailed
 from auditor.providers.gcp.options import GcpScanOptions
-from auditor.providers.gcp.readonly import ReadOnlyInterceptor
+from auditor.providers.gcp.readonly import ReadOnlyAdapter, ReadOnlyHttp, ReadOnlyInterceptor
 
 SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
 T = TypeVar("T")
@@ -72,7 +73,12 @@ class GcpClients:
     def _rest(self, client_class: type[T]) -> T:
         endpoints = self.options.endpoints
         options = ClientOptions(api_endpoint=endpoints.rest) if endpoints is not None else None
-        return client_class(credentials=self.credentials, client_options=options, transport="rest")  # type: ignore[call-arg]
+        client = client_class(credentials=self.credentials, client_options=options, transport="rest")  # type: ignore[call-arg]
+        session = getattr(client.transport, "_session", None)  # the transport's AuthorizedSession
+        if session is not None:
+            for prefix in ("https://", "http://"):
+                session.mount(prefix, ReadOnlyAdapter())
+        return client
 
     def compute(self, kind: str) -> Any:
         """A Compute client by kind: networks, subnetworks, firewalls, backend_services, security_policies."""
@@ -99,16 +105,26 @@ class GcpClients:
             "scc_management", lambda: self._rest(securitycentermanagement_v1.SecurityCenterManagementClient)
         )
 
-    def dns(self) -> Any:
-        """A Cloud DNS v1 client (discovery, static document). Not thread-safe: one per unit run."""
+    def discovery(self, api: str, version: str = "v1") -> Any:
+        """A discovery-based client with the static document shipped in google-api-python-client: Cloud DNS
+        (google-cloud-dns has no policies), Service Usage, Cloud Storage. httplib2 is not thread-safe: one
+        client per unit run."""
+        import google_auth_httplib2
         from googleapiclient.discovery import build
+        from googleapiclient.discovery_cache import get_static_doc
 
         endpoints = self.options.endpoints
-        options = {"api_endpoint": endpoints.rest} if endpoints is not None else None
+        options = None
+        if endpoints is not None:  # the emulator stands in for the root URL; the service path stays
+            document = json.loads(get_static_doc(api, version) or "{}")
+            options = {"api_endpoint": endpoints.rest.rstrip("/") + "/" + document.get("servicePath", "")}
+        http = google_auth_httplib2.AuthorizedHttp(
+            self.credentials, http=ReadOnlyHttp(timeout=self.options.timeout)
+        )
         return build(
-            "dns",
-            "v1",
-            credentials=self.credentials,
+            api,
+            version,
+            http=http,
             client_options=options,
             static_discovery=True,
             cache_discovery=False,

@@ -3,7 +3,9 @@
 Every SDK call of the collector goes through ``UnitContext`` (``auditor.providers.gcp.unit``), which asks
 ``ReadOnlyGuard.check`` first: the method must be a read (list / get / search / aggregated_list and the
 read-only ``get_iam_policy``) and declared by a unit. The gRPC channels carry ``ReadOnlyInterceptor`` too,
-which refuses any RPC whose method is not Get*/List*/Search* before it reaches the wire.
+which refuses any RPC whose method is not Get*/List*/Search* before it reaches the wire, and the HTTP
+sessions of the REST clients carry ``ReadOnlyAdapter`` (requests) or ``ReadOnlyHttp`` (httplib2, the
+discovery client), which refuse any request but a GET or the read-only POSTs ``:getIamPolicy``/``:search``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import grpc
+import httplib2
+from requests import PreparedRequest, Response
+from requests.adapters import HTTPAdapter
 
 READ_PREFIXES = ("list", "get", "search", "aggregated_list")
 GRPC_READ_PREFIXES = ("Get", "List", "Search")
@@ -19,6 +24,33 @@ GRPC_READ_PREFIXES = ("Get", "List", "Search")
 
 class ReadOnlyViolation(Exception):
     """The collector tried to send an operation that is not a declared read. Nothing was sent."""
+
+
+READ_ONLY_POSTS = (":getIamPolicy", ":search")
+
+
+def is_read_request(method: str, url: str) -> bool:
+    """A GET, or one of the POSTs that only read (IAM policy, search)."""
+    path = url.split("?", 1)[0]
+    return method.upper() == "GET" or (method.upper() == "POST" and path.endswith(READ_ONLY_POSTS))
+
+
+class ReadOnlyAdapter(HTTPAdapter):
+    """A requests transport adapter that refuses every request but a read, before it is sent."""
+
+    def send(self, request: PreparedRequest, *args: Any, **kwargs: Any) -> Response:
+        if not is_read_request(request.method or "", request.url or ""):
+            raise ReadOnlyViolation(f"refused to send {request.method} {request.url}: not a read request")
+        return super().send(request, *args, **kwargs)
+
+
+class ReadOnlyHttp(httplib2.Http):  # type: ignore[misc]
+    """An httplib2 client (the discovery-based DNS client's) that refuses every request but a read."""
+
+    def request(self, uri: str, method: str = "GET", *args: Any, **kwargs: Any) -> Any:
+        if not is_read_request(method, uri):
+            raise ReadOnlyViolation(f"refused to send {method} {uri}: not a read request")
+        return super().request(uri, method, *args, **kwargs)
 
 
 def is_read_method(method: str) -> bool:

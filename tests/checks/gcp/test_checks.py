@@ -20,6 +20,7 @@ from auditor.inventory.gcp import (
     SccService,
     SccSettings,
     SecurityPolicy,
+    SinkBucket,
     Subnetwork,
 )
 from auditor.model import CollectionError, Status
@@ -201,3 +202,32 @@ def test_scc_enabled_with_asset_discovery():
     assert set(_run(check, good.model_copy(update={"scc_settings": SccSettings()})).values()) == {Status.FAIL}
     outside = good.model_copy(update={"organization_id": ""})
     assert set(_run(check, outside).values()) == {Status.MANUAL}
+
+
+def test_sink_bucket_retention_locked():
+    check = "gcp.logging.sink_bucket_retention_locked"
+    inv = _inv(
+        log_sinks=[],
+        sink_buckets={
+            "locked": SinkBucket(name="locked", retention_period_seconds=86400, retention_locked=True),
+            "open": SinkBucket(name="open", retention_period_seconds=86400),
+            "none": SinkBucket(name="none"),
+            "unread": None,
+        },
+        errors=[_denied("sink_buckets").model_copy(update={"resource": "unread"})],
+    )
+    assert _run(check, inv) == {
+        "locked": Status.PASS,
+        "open": Status.FAIL,
+        "none": Status.FAIL,
+        "unread": Status.ERROR,
+    }
+    assert set(_run(check, _inv(log_sinks=[], sink_buckets={})).values()) == {Status.NOT_APPLICABLE}
+    assert set(_run(check, _inv(sink_buckets=None, errors=[_denied("log_sinks")])).values()) == {Status.ERROR}
+
+
+def test_cloud_asset_inventory_enabled():
+    check = "gcp.asset.inventory_enabled"
+    assert set(_run(check, _inv(enabled_apis=["cloudasset.googleapis.com"])).values()) == {Status.PASS}
+    assert set(_run(check, _inv(enabled_apis=["compute.googleapis.com"])).values()) == {Status.FAIL}
+    assert set(_run(check, _inv(errors=[_denied("enabled_apis")])).values()) == {Status.ERROR}

@@ -43,7 +43,12 @@ gcp:
       backend_services:
         - {name: web, logging: true, security_policy: armor}
         - {name: api, region: europe-west1}
-      log_sinks: [{name: all, destination: "storage.googleapis.com/logs"}]
+      log_sinks:
+        - {name: all, destination: "storage.googleapis.com/logs"}
+        - {name: other, destination: "storage.googleapis.com/elsewhere", filter: "severity>=ERROR"}
+        - {name: bq, destination: "bigquery.googleapis.com/projects/shop-prod/datasets/logs"}
+      buckets: [{name: logs, retention_days: 400, locked: true}, {name: elsewhere}]
+      apis: [compute.googleapis.com, cloudasset.googleapis.com, logging.googleapis.com]
       log_metrics:
         - {name: fw, filter: 'FIREWALL_FILTER'}
         - {name: m2, filter: x}
@@ -106,7 +111,17 @@ def test_every_service_is_collected_across_pages(gcp):
         "ADMIN_READ",
         "DATA_WRITE",
     ]
-    assert [s.name for s in prod.log_sinks] == ["all"]
+    assert [s.name for s in prod.log_sinks] == ["all", "other", "bq"]
+    assert {n: (b.retention_period_seconds, b.retention_locked) for n, b in prod.sink_buckets.items()} == {
+        "logs": (400 * 86400, True),
+        "elsewhere": (None, False),
+    }
+    assert prod.enabled_apis == [
+        "cloudasset.googleapis.com",
+        "compute.googleapis.com",
+        "logging.googleapis.com",
+    ]
+    assert inventories["shop-dev"].sink_buckets == {}
     assert [m.name for m in prod.log_metrics] == ["fw", "m2", "m3"]
     assert (
         len(prod.alert_policies) == 3
@@ -240,7 +255,9 @@ def test_progress_reports_every_unit(gcp):
     events = []
     endpoints = GcpEndpoints(rest=gcp.rest_endpoint, grpc=gcp.grpc_endpoint)
     collect_gcp(GcpScanOptions(endpoints=endpoints, retry_initial=0.01), progress=events.append)
-    assert events[-1].done == events[-1].total == 11 and {e.provider for e in events} == {"gcp"}
+    assert (
+        events[-1].done == events[-1].total == 13
+    )  # 6 units x 2 projects + SCC and {e.provider for e in events} == {"gcp"}
 
 
 def test_estate_errors_name_the_place(tmp_path: Path):
@@ -255,3 +272,34 @@ def test_estate_errors_name_the_place(tmp_path: Path):
         load_estate(path)
     assert "bad.yaml: gcp.projects[0].networks[0].subnets[0].cidr" in str(caught.value)
     assert "line 6" in str(caught.value)
+
+
+def test_the_rest_clients_refuse_a_write_on_the_wire(gcp):
+    from auditor.providers.gcp.clients import GcpClients, credentials_for
+
+    endpoints = GcpEndpoints(rest=gcp.rest_endpoint, grpc=gcp.grpc_endpoint)
+    options = GcpScanOptions(endpoints=endpoints)
+    clients = GcpClients(options, credentials_for(options))
+    with pytest.raises(ReadOnlyViolation):
+        clients.compute("firewalls").delete(project="shop-prod", firewall="ssh")
+    with pytest.raises(ReadOnlyViolation):
+        clients.discovery("dns").policies().delete(project="shop-prod", policy="p").execute()
+    assert gcp.faults.requests() == []
+    assert list(clients.compute("firewalls").list(project="shop-prod"))  # reads still pass
+
+
+def test_a_denied_sink_bucket_is_an_error_for_that_bucket_only(gcp):
+    gcp.faults.inject("storage.buckets.get", "denied", times=1)
+    [prod] = _collect(gcp, projects=("shop-prod",)).values()
+    assert prod.log_sinks is not None and prod.log_metrics is not None
+    [error] = prod.errors
+    assert (error.dataset, error.kind, error.service) == ("sink_buckets", "denied", "storage")
+    assert [name for name, bucket in prod.sink_buckets.items() if bucket is None] == [error.resource]
+    findings = _evaluate([prod]).findings
+    statuses = {
+        f.resource_name: f.status
+        for f in findings
+        if f.check_id == "gcp.logging.sink_bucket_retention_locked"
+    }
+    assert statuses[error.resource] is Status.ERROR
+    assert set(statuses.values()) - {Status.ERROR}  # the other bucket is still judged

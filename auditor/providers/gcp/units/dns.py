@@ -41,7 +41,7 @@ def _zone(item: dict[str, Any]) -> ManagedZone:
 
 
 def collect(context: UnitContext) -> None:
-    dns = context.clients.dns()
+    dns = context.clients.discovery("dns")
     project = context.target
 
     def policies() -> list[DnsPolicy]:
