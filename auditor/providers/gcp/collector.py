@@ -90,10 +90,13 @@ def collect_gcp(options: GcpScanOptions, progress: ProgressCallback | None = Non
     }
 
     def calls(project: ProjectScope) -> dict[str, int]:
+        """The project's own calls; its organization's SCC calls and the project lookup ("") go to the
+        first project, so the scan's total is the sum over its inventories."""
         org = project.organization_id
-        return counter.snapshot(
-            project.project_id, *([org] if first_of_org.get(org) == project.project_id else [])
-        )
+        shared = [org] if first_of_org.get(org) == project.project_id else []
+        if project is projects[0]:
+            shared.append("")
+        return counter.snapshot(project.project_id, *shared)
 
     return [
         _inventory(p, collected_at, project_values, project_errors, org_values, org_errors, calls(p))
