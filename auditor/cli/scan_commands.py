@@ -223,6 +223,61 @@ def scan_aws(
     finish(result, evaluation, elapsed=time.monotonic() - clock)
 
 
+@app.command("gcp")
+def scan_gcp(
+    ctx: typer.Context,
+    projects: list[str] = typer.Option(
+        [],
+        "--project",
+        "-p",
+        help="Scan this project (repeatable). Default: every project the credential sees.",
+    ),
+    organization: str | None = typer.Option(
+        None, "--organization", help="Numeric organization id: its projects, and its Security Command Center."
+    ),
+    snapshot: Path | None = typer.Option(
+        None, "--snapshot", help="Also write the collected inventory (the audit evidence) to this file."
+    ),
+    json_out: Path | None = typer.Option(None, "--json", help=JSON_HELP),
+    benchmarks: list[str] = typer.Option([], "--benchmark", "-b", help=BENCHMARK_HELP),
+    exceptions: Path | None = typer.Option(None, "--exceptions", help=EXCEPTIONS_HELP),
+    no_history: bool = typer.Option(False, "--no-history", help=HISTORY_HELP),
+    output_dir: Path | None = typer.Option(None, "--output-dir", "-o", help=OUTPUT_DIR_HELP),
+    formats: str = typer.Option("pdf,json", "--format", "-f", help=FORMAT_HELP),
+    workers: int = typer.Option(16, "--workers", min=1, max=64, help="Concurrent API calls."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the one-line verdict."),
+) -> None:
+    """Collect GCP projects read-only (Application Default Credentials) and evaluate every GCP check."""
+    from auditor.cli.progress import progress_reporter
+    from auditor.providers.gcp import GcpCollectionFailed, GcpScanOptions, collect_gcp
+    from auditor.snapshot import write_snapshot
+
+    evaluation = Evaluation(
+        benchmarks=tuple(benchmarks),
+        exceptions=exceptions,
+        record_history=not no_history,
+        json_out=json_out,
+        quiet=quiet,
+        output_dir=output_dir,
+        formats=checked_formats(formats),
+    ).merged_with(ctx.obj if isinstance(ctx.obj, Evaluation) else None)
+    try:
+        options = GcpScanOptions(projects=tuple(projects), organization=organization, max_workers=workers)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--organization") from error
+    started = datetime.now(UTC)
+    clock = time.monotonic()
+    try:
+        with progress_reporter(enabled=not evaluation.quiet) as report:
+            inventories = collect_gcp(options, progress=report)
+    except GcpCollectionFailed as error:
+        fail(f"GCP scan failed: {error}")
+    if snapshot is not None:
+        write_or_fail(snapshot, lambda: write_snapshot(snapshot, list(inventories)))
+    result = evaluation.build(inventories, started_at=started, source="live")
+    finish(result, evaluation, elapsed=time.monotonic() - clock)
+
+
 def checked_formats(value: str) -> tuple[str, ...]:
     from auditor.cli.report_outputs import UnknownFormat, parse_formats
 

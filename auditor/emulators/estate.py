@@ -36,6 +36,8 @@ from pydantic import (
     model_validator,
 )
 
+from auditor.emulators.estate_gcp import GcpEstate
+
 __all__ = [
     "AwsEstate",
     "AwsMemberAccount",
@@ -644,6 +646,7 @@ class Estate(_Spec):
     name: str = ""
     description: str = ""
     aws: AwsEstate | None = None
+    gcp: GcpEstate | None = None
 
 
 # --- Loading -----------------------------------------------------------------------------------

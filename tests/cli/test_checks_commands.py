@@ -52,3 +52,10 @@ def test_docs_table_is_in_sync_with_the_code():
     assert (ROOT / "docs" / "checks-aws.md").read_text() == expected, (
         "regenerate with: auditor checks list --provider aws --markdown > docs/checks-aws.md"
     )
+
+
+def test_gcp_docs_table_is_in_sync_with_the_code():
+    expected = checks_markdown(load_checks().all("gcp"))
+    assert (ROOT / "docs" / "checks-gcp.md").read_text() == expected, (
+        "regenerate with: auditor checks list --provider gcp --markdown > docs/checks-gcp.md"
+    )

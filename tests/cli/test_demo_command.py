@@ -37,6 +37,8 @@ def test_demo_prints_pass_and_fail_writes_files_and_exits_3(demo_run):
     assert errors and {f["account"] for f in errors} == {"345678901234"}
     assert all("sts:AssumeRole" in f["message"] for f in errors)
     assert scan["source"] == "demo" and scan["api_calls"] > 50
+    assert [s["provider"] for s in scan["scopes"]] == ["aws", "aws", "aws", "gcp"]
+    assert scan["scopes"][-1]["account"] == "demo-shop-prod"
     aws_scopes = [s for s in scan["scopes"] if s["provider"] == "aws"]
     assert [(s["account"], s["name"], bool(s["not_entered"])) for s in aws_scopes] == [
         ("123456789012", "master", False),
@@ -103,3 +105,31 @@ def test_a_malformed_estate_exits_1_naming_the_file(tmp_path):
     )
     assert result.exit_code == 1
     assert "estate.yaml" in result.output and "bogus_key" in result.output
+
+
+def test_the_demo_scans_a_gcp_project_scored_against_cis_gcp_5_0(demo_run):
+    workdir, _ = demo_run
+    scan = json.loads((workdir / "demo-scan.json").read_text())
+    snapshot = json.loads((workdir / "demo-snapshot.json").read_text())
+    [gcp] = [inv for inv in snapshot["inventories"] if inv["provider"] == "gcp"]
+    assert gcp["project_id"] == "demo-shop-prod" and gcp["organization_id"] == "987654321098"
+    assert gcp["errors"] == [] and len(gcp["subnetworks"]) == 4
+    scores = {b["benchmark_id"]: b for b in scan["benchmarks"]}
+    assert set(scores) == {"cis-aws-7.0", "cis-gcp-5.0", "module4-baseline"}
+    cis_gcp = scores["cis-gcp-5.0"]
+    assert cis_gcp["figures"]["passed"] > 0 and cis_gcp["figures"]["failed"] > 0
+    controls = {c["control_id"]: c["status"] for c in cis_gcp["controls"]}
+    # The estate's gaps: db-europe has no flow logs, batch-vpc no DNS logging, no Data Access audit logs.
+    assert controls["3.10"] == controls["2.13"] == controls["2.1"] == "FAIL"
+    assert controls["3.3"] == "PASS"  # DNSSEC on the public zone
+    findings = scan["findings"]
+
+    def status(check_id, name):
+        return {f["status"] for f in findings if f["check_id"] == check_id and f["resource_name"] == name}
+
+    assert status("gcp.compute.subnet_flow_logs_enabled", "proxy-only") == {"NOT_APPLICABLE"}
+    assert status("gcp.compute.subnet_flow_logs_enabled", "db-europe") == {"FAIL"}
+    assert status("gcp.compute.cloud_armor_logging_enabled", "unused-armor") == {"FAIL"}
+    baseline = {c["control_id"]: c["status"] for c in scores["module4-baseline"]["controls"]}
+    gcp_controls = [k for k in baseline if "GCP" in k]
+    assert gcp_controls and all(baseline[k] in ("PASS", "FAIL") for k in gcp_controls), baseline

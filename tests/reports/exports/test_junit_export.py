@@ -126,7 +126,8 @@ def test_demo_counts(demo_result):
         assert int(suite.get("failures")) == len(failing)
         # only the member whose role cannot be assumed has errors: every one of its checks
         assert int(suite.get("errors")) == (len(checks) if scope.not_entered else 0)
-    assert f"aws.{ACCOUNT}" in suites
+    order = list(suites)
+    assert order[0] == f"aws.{ACCOUNT}" and order[-1] == "gcp.demo-shop-prod"
 
 
 def test_muting_turns_a_failure_into_a_pass_or_skip(demo_result, demo_muted_result):

@@ -204,11 +204,14 @@ def test_event_carries_resource_cloud_and_remediation(demo_result):
     for event, finding in zip(events, demo_result.findings, strict=True):
         assert event["finding_info"]["uid"] == finding.id == event["metadata"]["uid"]
         assert event["message"] == finding.message
-        assert event["cloud"] == {
-            "provider": "AWS",
-            "region": finding.region,
-            "account": {"uid": finding.account, "type_id": 10, "type": "AWS Account"},
-        }
+        if finding.provider == "aws":
+            assert event["cloud"] == {
+                "provider": "AWS",
+                "region": finding.region,
+                "account": {"uid": finding.account, "type_id": 10, "type": "AWS Account"},
+            }
+        else:  # the demo's GCP project
+            assert event["cloud"]["provider"] == "GCP" and event["cloud"]["account"]["uid"] == finding.account
         [resource] = event["resources"]
         assert resource["uid"] == finding.resource_id and resource["region"] == finding.region
         assert event["remediation"]["desc"]
