@@ -36,6 +36,8 @@ from pydantic import (
     model_validator,
 )
 
+from auditor.emulators.estate_azure import AzureCrossReferenceError, AzureEstate
+
 __all__ = [
     "AwsEstate",
     "AwsRegionEstate",
@@ -589,6 +591,7 @@ class Estate(_Spec):
     name: str = ""
     description: str = ""
     aws: AwsEstate | None = None
+    azure: AzureEstate | None = None
 
 
 # --- Loading -----------------------------------------------------------------------------------
@@ -645,7 +648,7 @@ def _problems(error: ValidationError) -> list[tuple[Loc, str]]:
     for detail in error.errors(include_url=False):
         loc: Loc = tuple(detail["loc"])
         cause = (detail.get("ctx") or {}).get("error")
-        if isinstance(cause, _CrossReferenceError):
+        if isinstance(cause, _CrossReferenceError | AzureCrossReferenceError):
             problems += [((*loc, *relative), message) for relative, message in cause.problems]
             continue
         message = detail["msg"]
