@@ -28,7 +28,7 @@ CIS_DIR = Path(
 
 CIS_AWS = ("cis-aws-7.0", "cis-aws-5.0")
 CIS_AZURE = ("cis-azure-6.0", "cis-azure-5.0")
-# Azure: the subsections this tool assesses (6.1 Logging and Monitoring, 7 Networking, 8.1 Defender for Cloud).
+# Azure: the subsections this tool assesses (6.1 Logging and Monitoring, 7 Networking, 8.1 Defender).
 AZURE_IN_SCOPE_PREFIXES = ("6.1.", "7.", "8.1.")
 # The sections this tool assesses (network logging and threat detection); the rest are out of scope.
 IN_SCOPE_SECTIONS = {"cis-aws-7.0": {"4", "5", "6"}, "cis-aws-5.0": {"3", "4", "5"}}
