@@ -24,6 +24,7 @@ import re
 import ssl
 import tempfile
 import threading
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -46,6 +47,8 @@ class RecordedRequest:
     method: str
     path: str
     query: str = ""
+    at: float = 0.0
+    """time.monotonic() when it arrived."""
 
 
 @dataclass
@@ -113,7 +116,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _record(self) -> tuple[str, dict[str, list[str]]]:
         parsed = urllib.parse.urlsplit(self.path)
         with self.server.state.lock:
-            self.server.state.requests.append(RecordedRequest(self.command, parsed.path, parsed.query))
+            self.server.state.requests.append(
+                RecordedRequest(self.command, parsed.path, parsed.query, time.monotonic())
+            )
         return canonical_path(parsed.path), urllib.parse.parse_qs(parsed.query)
 
     def _send(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
