@@ -32,7 +32,8 @@ def test_a_valid_azure_part_loads():
         ("      defender: {Servers: Standard}\n", "azure.subscriptions[0].defender.Servers"),
         ("      network_watchers: [West Europe]\n", "azure.subscriptions[0].network_watchers[0]"),
         (
-            "      network_security_groups:\n        - {name: a, location: westeurope, rules: [{name: r, priority: 5}]}\n",
+            "      network_security_groups:\n"
+            "        - {name: a, location: westeurope, rules: [{name: r, priority: 5}]}\n",
             "azure.subscriptions[0].network_security_groups[0].rules[0].priority",
         ),
         (
@@ -41,7 +42,8 @@ def test_a_valid_azure_part_loads():
             "azure.subscriptions[0].virtual_networks[0].subnets[0].nsg: no network security group 'missing'",
         ),
         (
-            "      virtual_networks:\n        - {name: v, location: westeurope, flow_log: {retention_days: 90}}\n",
+            "      virtual_networks:\n"
+            "        - {name: v, location: westeurope, flow_log: {retention_days: 90}}\n",
             "azure.subscriptions[0].virtual_networks[0].flow_log: no network watcher in westeurope",
         ),
         (
