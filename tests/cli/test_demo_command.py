@@ -34,8 +34,10 @@ def test_demo_prints_pass_and_fail_writes_files_and_exits_3(demo_run):
     assert {"PASS", "FAIL"} <= statuses
     assert "ERROR" not in statuses, [f for f in scan["findings"] if f["status"] == "ERROR"]
     assert scan["source"] == "demo" and scan["api_calls"] > 50
-    [scope] = scan["scopes"]
-    assert (scope["provider"], scope["account"]) == ("aws", "123456789012")
+    scopes = {s["provider"]: s for s in scan["scopes"]}
+    assert set(scopes) == {"aws", "azure"}
+    scope = scopes["aws"]
+    assert scope["account"] == "123456789012"
     assert scope["regions"] == ["ap-southeast-2", "eu-west-1", "us-east-1"]
     assert scope["inventory_summary"]["vpcs"] == 5 and scope["inventory_summary"]["trails"] == 1
     for expected in ("FAIL", "PASS", "aws.guardduty.enabled_all_regions", "fix: aws"):
@@ -86,3 +88,32 @@ def test_a_malformed_estate_exits_1_naming_the_file(tmp_path):
     )
     assert result.exit_code == 1
     assert "estate.yaml" in result.output and "bogus_key" in result.output
+
+
+def test_demo_scan_includes_the_azure_subscription_and_its_cis_azure_6_0_score(demo_run):
+    workdir, result = demo_run
+    scan = json.loads((workdir / "demo-scan.json").read_text())
+    [azure] = [s for s in scan["scopes"] if s["provider"] == "azure"]
+    assert azure["account"] == "5ab50000-0000-4000-8000-0000000ac3e0"
+    assert azure["regions"] == ["northeurope", "westeurope"]
+    assert azure["inventory_summary"]["network_security_groups"] == 2
+    azure_findings = [f for f in scan["findings"] if f["provider"] == "azure"]
+    assert {"PASS", "FAIL"} <= {f["status"] for f in azure_findings}
+    scores = {b["benchmark_id"]: b for b in scan["benchmarks"]}
+    assert "cis-azure-6.0" in scores
+    assert "cis-azure-6.0" in result.output
+
+    def status(check_id, resource_end):
+        return {
+            f["status"]
+            for f in azure_findings
+            if f["check_id"] == check_id and f["resource_id"].endswith(resource_end)
+        }
+
+    # the deliberate gaps of the demo estate
+    assert status("azure.defender.key_vaults_plan_enabled", "KeyVaults") == {"FAIL"}
+    assert status("azure.defender.virtual_machines_plan_enabled", "VirtualMachines") == {"PASS"}
+    assert status("azure.network.flow_logs_enabled", "/branch") == {"FAIL"}
+    assert status("azure.network.nsg_flow_logs_migrated", "/web-nsg-flowlog") == {"FAIL"}
+    assert status("azure.dns.query_logging_enabled", "/core") == {"PASS"}
+    assert status("azure.network.waf_bot_protection", "/edge-waf") == {"FAIL"}
