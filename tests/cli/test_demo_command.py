@@ -101,7 +101,15 @@ def test_demo_scan_includes_the_azure_subscription_and_its_cis_azure_6_0_score(d
     assert {"PASS", "FAIL"} <= {f["status"] for f in azure_findings}
     scores = {b["benchmark_id"]: b for b in scan["benchmarks"]}
     assert "cis-azure-6.0" in scores
+    figures = scores["cis-azure-6.0"]["figures"]
+    assert figures["in_scope"] == 63 and figures["errors"] == 0 and 0.5 < figures["coverage"] < 1
     assert "cis-azure-6.0" in result.output
+    from pypdf import PdfReader
+
+    pdf = " ".join(page.extract_text() for page in PdfReader(workdir / "demo-report.pdf").pages)
+    assert (
+        "CIS Microsoft Azure Foundations Benchmark v6.0.0" in pdf and "azure.network.flow_logs_enabled" in pdf
+    )
 
     def status(check_id, resource_end):
         return {
