@@ -98,7 +98,10 @@ def collect_azure(
     if credential is None:
         from auditor.providers.azure.credentials import live_credential
 
-        credential = live_credential(options.tenant)
+        try:
+            credential = live_credential(options.tenant)
+        except ValueError as error:  # e.g. a malformed AZURE_CLIENT_ID in the environment
+            raise AzureCollectionFailed(f"the Azure credential settings are invalid: {error}") from error
     counter = ApiCallCounter()
     pool = ClientPool(credential, options, counter)
     collected_at = datetime.now(UTC)
