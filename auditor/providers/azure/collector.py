@@ -57,6 +57,8 @@ def _subscriptions(pool: ClientPool, wanted: tuple[str, ...]) -> list[Subscripti
         raise AzureCollectionFailed(
             f"no usable Azure credential: {classify(error, '', '').message}"
         ) from error
+    except ValueError as error:  # azure-identity refusing malformed settings (an empty AZURE_CLIENT_ID ...)
+        raise AzureCollectionFailed(f"the Azure credential settings are invalid: {error}") from error
     except AzureError as error:
         failure = classify(error, "subscriptions", "")
         code = f": {failure.code}" if failure.code else ""
