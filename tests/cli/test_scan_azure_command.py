@@ -47,12 +47,14 @@ def test_without_any_credential_the_scan_stops_with_a_clear_message(tmp_path):
 
 
 def test_malformed_credential_settings_stop_the_scan_with_a_clear_message(tmp_path):
+    # An empty service principal in the environment: azure-identity refuses it when asked for a token.
     env = {
         **WIDE,
         "PATH": str(tmp_path),
         "HOME": str(tmp_path),
         "AZURE_CLIENT_ID": "",
-        "AZURE_TENANT_ID": None,
+        "AZURE_TENANT_ID": "",
+        "AZURE_CLIENT_SECRET": "",
     }
     result = runner.invoke(app, ["scan", "azure", "--no-history", "-q"], env=env)
     assert result.exit_code == 1, result.output
