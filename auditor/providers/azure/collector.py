@@ -148,7 +148,8 @@ def collect_azure(
     finally:
         pool.close()
 
-    calls = counter.snapshot()
+    shared = counter.snapshot("")  # listing the subscriptions: counted with the first inventory
+    ordered = sorted(subscriptions, key=lambda s: s.id)
     return [
         AzureInventory(
             subscription_id=s.id,
@@ -157,11 +158,19 @@ def collect_azure(
             collected_at=collected_at,
             locations=_locations(values[s.id]),
             errors=sorted(errors[s.id], key=_error_order),
-            api_calls=calls if len(subscriptions) == 1 else {},
+            api_calls=_merged(counter.snapshot(s.id), shared if s is ordered[0] else {}),
             **values[s.id],
         )
-        for s in sorted(subscriptions, key=lambda s: s.id)
+        for s in ordered
     ]
+
+
+def _merged(*counts: dict[str, int]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for part in counts:
+        for name, count in part.items():
+            total[name] = total.get(name, 0) + count
+    return dict(sorted(total.items()))
 
 
 def _locations(values: dict[str, Any]) -> list[str]:

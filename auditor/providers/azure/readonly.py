@@ -22,25 +22,31 @@ class ReadOnlyViolation(Exception):
 
 
 class ApiCallCounter:
-    """Requests sent, by 'service:operation' (every page counts). Thread-safe; the operation is the
-    one the current thread announced with ``running``."""
+    """Requests sent, by subscription and 'service:operation' (every page counts). Thread-safe; the
+    operation is the one the current thread announced with ``running``."""
 
     def __init__(self) -> None:
-        self._counts: Counter[str] = Counter()
+        self._counts: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
         self._current = threading.local()
 
-    def running(self, service: str, operation: str) -> None:
-        self._current.name = f"{service}:{operation}"
+    def running(self, service: str, operation: str, subscription: str = "") -> None:
+        self._current.name = (subscription, f"{service}:{operation}")
 
     def add(self) -> None:
-        name = getattr(self._current, "name", "unknown:request")
+        name = getattr(self._current, "name", ("", "unknown:request"))
         with self._lock:
             self._counts[name] += 1
 
-    def snapshot(self) -> dict[str, int]:
+    def snapshot(self, subscription: str | None = None) -> dict[str, int]:
+        """The counts of one subscription ('' = calls of no subscription, such as listing them), or of
+        all of them together (None)."""
+        totals: Counter[str] = Counter()
         with self._lock:
-            return dict(sorted(self._counts.items()))
+            for (owner, name), count in self._counts.items():
+                if subscription is None or owner == subscription:
+                    totals[name] += count
+        return dict(sorted(totals.items()))
 
 
 class ReadOnlyPolicy(SansIOHTTPPolicy[Any, Any]):

@@ -42,7 +42,7 @@ class UnitContext:
 
     def call(self, service: str, operation: str, read: Callable[[], T], resource: str = "") -> T:
         """Run one SDK read (iterating a pager inside ``read``); a failure raises ``ReadFailed``."""
-        self._pool.counter.running(service, operation)
+        self._pool.counter.running(service, operation, self.subscription)
         try:
             return read()
         except AzureError as error:

@@ -35,6 +35,14 @@ def test_every_subscription_the_credential_sees_is_collected(arm):
     dev = inventories[1]
     assert dev.display_name == "acme-dev"
     assert dev.network_security_groups == [] and dev.key_vaults == [] and dev.security_contacts == []
+    # API calls are counted per subscription (the subscription listing with the first one)
+    prod = inventories[0]
+    assert prod.api_calls["network:network_security_groups.list_all"] == 3  # 5 NSGs, pages of 2
+    assert dev.api_calls["network:network_security_groups.list_all"] == 1
+    assert prod.api_calls[
+        "subscriptions:subscriptions.list"
+    ] == 1 and "subscriptions:subscriptions.list" not in (dev.api_calls)
+    assert sum(prod.api_calls.values()) + sum(dev.api_calls.values()) == len(arm.requests)
 
 
 def test_defender_for_cloud_is_collected(prod):
