@@ -40,7 +40,11 @@ DNS_CATEGORY = "DnsResponse"
         text="DNS Analytics (the module's mechanism) is retired: link the VNet to a DNS security policy and "
         "send the policy's DnsResponse logs to a Log Analytics workspace.",
     ),
-    references=("https://learn.microsoft.com/en-us/azure/dns/dns-security-policy",),
+    references=(
+        "https://learn.microsoft.com/en-us/azure/dns/dns-security-policy",
+        "https://learn.microsoft.com/en-us/azure/azure-monitor/reference/supported-logs/"
+        "microsoft-network-dnsresolverpolicies-logs",
+    ),
     module_section="Essential Network Logs > Log Types by Provider: DNS queries / Azure DNS Analytics",
     datasets=("virtual_networks", "dns_security_policies", RESOURCE_DIAGNOSTICS),
 )
