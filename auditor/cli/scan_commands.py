@@ -370,3 +370,8 @@ def record(result: ScanResult) -> int | None:
             Text(f"warning: the scan was not recorded in the history: {error}", style="yellow")
         )
         return None
+
+
+from auditor.cli.scan_azure_command import scan_azure  # noqa: E402 - registered after the shared helpers
+
+app.command("azure")(scan_azure)

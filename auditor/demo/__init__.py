@@ -27,6 +27,11 @@ def collect_demo(estate: Estate, progress: ProgressCallback | None = None) -> li
 
         spec = estate.aws
         runs.append(lambda: collect_aws_demo(spec, progress))
+    if estate.azure is not None:
+        from auditor.demo.azure import collect_azure_demo
+
+        azure_spec = estate.azure
+        runs.append(lambda: collect_azure_demo(azure_spec, progress))
     if estate.gcp is not None:
         from auditor.demo.gcp import collect_gcp_demo
 

@@ -36,6 +36,7 @@ from pydantic import (
     model_validator,
 )
 
+from auditor.emulators.estate_azure import AzureCrossReferenceError, AzureEstate
 from auditor.emulators.estate_gcp import GcpEstate
 
 __all__ = [
@@ -646,6 +647,7 @@ class Estate(_Spec):
     name: str = ""
     description: str = ""
     aws: AwsEstate | None = None
+    azure: AzureEstate | None = None
     gcp: GcpEstate | None = None
 
 
@@ -703,7 +705,7 @@ def _problems(error: ValidationError) -> list[tuple[Loc, str]]:
     for detail in error.errors(include_url=False):
         loc: Loc = tuple(detail["loc"])
         cause = (detail.get("ctx") or {}).get("error")
-        if isinstance(cause, _CrossReferenceError):
+        if isinstance(cause, _CrossReferenceError | AzureCrossReferenceError):
             problems += [((*loc, *relative), message) for relative, message in cause.problems]
             continue
         message = detail["msg"]

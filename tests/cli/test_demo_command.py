@@ -37,7 +37,7 @@ def test_demo_prints_pass_and_fail_writes_files_and_exits_3(demo_run):
     assert errors and {f["account"] for f in errors} == {"345678901234"}
     assert all("sts:AssumeRole" in f["message"] for f in errors)
     assert scan["source"] == "demo" and scan["api_calls"] > 50
-    assert [s["provider"] for s in scan["scopes"]] == ["aws", "aws", "aws", "gcp"]
+    assert [s["provider"] for s in scan["scopes"]] == ["aws", "aws", "aws", "azure", "gcp"]
     assert scan["scopes"][-1]["account"] == "demo-shop-prod"
     aws_scopes = [s for s in scan["scopes"] if s["provider"] == "aws"]
     assert [(s["account"], s["name"], bool(s["not_entered"])) for s in aws_scopes] == [
@@ -115,7 +115,7 @@ def test_the_demo_scans_a_gcp_project_scored_against_cis_gcp_5_0(demo_run):
     assert gcp["project_id"] == "demo-shop-prod" and gcp["organization_id"] == "987654321098"
     assert gcp["errors"] == [] and len(gcp["subnetworks"]) == 4
     scores = {b["benchmark_id"]: b for b in scan["benchmarks"]}
-    assert set(scores) == {"cis-aws-7.0", "cis-gcp-5.0", "module4-baseline"}
+    assert set(scores) == {"cis-aws-7.0", "cis-azure-6.0", "cis-gcp-5.0", "module4-baseline"}
     cis_gcp = scores["cis-gcp-5.0"]
     assert cis_gcp["figures"]["passed"] > 0 and cis_gcp["figures"]["failed"] > 0
     controls = {c["control_id"]: c["status"] for c in cis_gcp["controls"]}
@@ -133,3 +133,40 @@ def test_the_demo_scans_a_gcp_project_scored_against_cis_gcp_5_0(demo_run):
     baseline = {c["control_id"]: c["status"] for c in scores["module4-baseline"]["controls"]}
     gcp_controls = [k for k in baseline if "GCP" in k]
     assert gcp_controls and all(baseline[k] in ("PASS", "FAIL") for k in gcp_controls), baseline
+
+
+def test_demo_scan_includes_the_azure_subscription_and_its_cis_azure_6_0_score(demo_run):
+    workdir, result = demo_run
+    scan = json.loads((workdir / "demo-scan.json").read_text())
+    [azure] = [s for s in scan["scopes"] if s["provider"] == "azure"]
+    assert azure["account"] == "5ab50000-0000-4000-8000-0000000ac3e0"
+    assert azure["regions"] == ["northeurope", "westeurope"]
+    assert azure["inventory_summary"]["network_security_groups"] == 2
+    azure_findings = [f for f in scan["findings"] if f["provider"] == "azure"]
+    assert {"PASS", "FAIL"} <= {f["status"] for f in azure_findings}
+    scores = {b["benchmark_id"]: b for b in scan["benchmarks"]}
+    assert "cis-azure-6.0" in scores
+    figures = scores["cis-azure-6.0"]["figures"]
+    assert figures["in_scope"] == 63 and figures["errors"] == 0 and 0.5 < figures["coverage"] < 1
+    assert "cis-azure-6.0" in result.output
+    from pypdf import PdfReader
+
+    pdf = " ".join(page.extract_text() for page in PdfReader(workdir / "demo-report.pdf").pages)
+    assert (
+        "CIS Microsoft Azure Foundations Benchmark v6.0.0" in pdf and "azure.network.flow_logs_enabled" in pdf
+    )
+
+    def status(check_id, resource_end):
+        return {
+            f["status"]
+            for f in azure_findings
+            if f["check_id"] == check_id and f["resource_id"].endswith(resource_end)
+        }
+
+    # the deliberate gaps of the demo estate
+    assert status("azure.defender.key_vaults_plan_enabled", "KeyVaults") == {"FAIL"}
+    assert status("azure.defender.virtual_machines_plan_enabled", "VirtualMachines") == {"PASS"}
+    assert status("azure.network.flow_logs_enabled", "/branch") == {"FAIL"}
+    assert status("azure.network.nsg_flow_logs_migrated", "/web-nsg-flowlog") == {"FAIL"}
+    assert status("azure.dns.query_logging_enabled", "/core") == {"PASS"}
+    assert status("azure.network.waf_bot_protection", "/edge-waf") == {"FAIL"}

@@ -123,7 +123,7 @@ def test_ids_are_stable_and_unique(demo_result):
     first = [f["Id"] for f in asff_findings(demo_result)]
     assert len(set(first)) == len(first)
     assert first == [f["Id"] for f in asff_findings(demo_result)]
-    aws = [f for f in demo_result.findings if f.provider == "aws"]  # ASFF is AWS-only; the demo has GCP too
+    aws = [f for f in demo_result.findings if f.provider == "aws"]  # ASFF carries AWS findings only
     assert all(f.id in asff_id for f, asff_id in zip(aws, first, strict=True))
 
 
@@ -163,7 +163,7 @@ def test_resource_types_and_ids(demo_result):
         "AwsAccount",
         "AwsCloudTrailTrail",
     } <= types
-    aws = [f for f in demo_result.findings if f.provider == "aws"]
+    aws = [f for f in demo_result.findings if f.provider == "aws"]  # ASFF carries AWS findings only
     for finding, source in zip(findings, aws, strict=True):
         resource = finding["Resources"][0]
         if source.resource_id.startswith("sg-"):

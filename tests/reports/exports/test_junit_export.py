@@ -128,6 +128,7 @@ def test_demo_counts(demo_result):
         assert int(suite.get("errors")) == (len(checks) if scope.not_entered else 0)
     order = list(suites)
     assert order[0] == f"aws.{ACCOUNT}" and order[-1] == "gcp.demo-shop-prod"
+    assert "azure.5ab50000-0000-4000-8000-0000000ac3e0" in suites
 
 
 def test_muting_turns_a_failure_into_a_pass_or_skip(demo_result, demo_muted_result):
