@@ -159,6 +159,13 @@ def scan_aws(
     max_attempts: int = typer.Option(
         6, "--max-attempts", min=1, max=20, help="Attempts per call (adaptive retries) before it is ERROR."
     ),
+    timeout: float | None = typer.Option(
+        None,
+        "--timeout",
+        min=1,
+        help="Seconds for the whole scan; what has not finished by then is ERROR (not finished), "
+        "the rest is kept. Ctrl-C does the same at once.",
+    ),
     organization: bool = typer.Option(
         False,
         "--organization",
@@ -202,6 +209,7 @@ def scan_aws(
         regions=tuple(regions),
         max_workers=workers,
         max_attempts=max_attempts,
+        timeout=timeout,
         organization=organization,
         role_name=role_name,
         accounts=tuple(accounts),

@@ -8,11 +8,12 @@ independently; a failed read becomes ``None`` plus a ``CollectionError``, never 
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 from botocore.exceptions import BotoCoreError
@@ -50,23 +51,82 @@ def _partition_lookup(session: boto3.Session) -> Callable[[str], str | None]:
     return partition_of
 
 
-def _run_all(executor: ThreadPoolExecutor, jobs: list[Callable[[], UnitContext]]) -> list[UnitContext]:
-    """Run the jobs; the first exception (a bug, or the progress callback cancelling) cancels the rest."""
-    futures: list[Future[UnitContext]] = [executor.submit(job) for job in jobs]
-    done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-    for future in done:
-        error = future.exception()
-        if error is not None:
-            for other in pending:
-                other.cancel()
-            raise error
-    return [future.result() for future in futures]
+class _Stop:
+    """Why a scan stopped before every unit finished: the overall --timeout, or Ctrl-C."""
+
+    def __init__(self, timeout: float | None, deadline: float | None) -> None:
+        self.timeout = timeout
+        self.deadline = deadline
+        self.reason: Literal["timeout", "interrupted"] | None = None
+
+    def remaining(self) -> float | None:
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+
+    def error(self, account: str, scope: str, service: str, dataset: str) -> CollectionError:
+        if self.reason == "timeout":
+            kind, code = "timeout", "ScanTimeout"
+            message = f"not finished when the scan's --timeout of {self.timeout:g} s ran out"
+        else:
+            kind, code = "failed", "Interrupted"
+            message = "not finished: the scan was interrupted (Ctrl-C); what was collected is kept"
+        return CollectionError(
+            provider="aws",
+            account=account,
+            region=scope,
+            service=service,
+            dataset=dataset,
+            operation="all reads",
+            kind=kind,  # type: ignore[arg-type]
+            code=code,
+            message=message,
+        )
+
+
+def _run_all(
+    executor: ThreadPoolExecutor,
+    jobs: list[tuple[Unit, str, Callable[[], UnitContext]]],
+    stop: _Stop,
+    account: str,
+) -> list[UnitContext]:
+    """Run the jobs. The first exception (a bug, or the progress callback cancelling) cancels the rest
+    and propagates. When the deadline passes or Ctrl-C arrives, the unfinished units' datasets become
+    None with an error saying so, and what finished is kept."""
+    futures: list[Future[UnitContext]] = [executor.submit(run) for _unit, _region, run in jobs]
+    pending: set[Future[UnitContext]] = set(futures)
+    try:
+        while pending and stop.reason is None:
+            done, pending = wait(pending, timeout=stop.remaining(), return_when=FIRST_EXCEPTION)
+            for future in done:
+                error = future.exception()
+                if error is not None:
+                    for other in pending:
+                        other.cancel()
+                    raise error
+            if pending and stop.remaining() == 0:
+                stop.reason = "timeout"
+    except KeyboardInterrupt:
+        stop.reason = "interrupted"
+    results: list[UnitContext] = []
+    for (unit, region, _run), future in zip(jobs, futures, strict=True):
+        if future.done() and not future.cancelled() and future.exception() is None:
+            results.append(future.result())
+            continue
+        future.cancel()
+        scope = GLOBAL if unit.scope == "global" else region
+        unfinished = UnitContext(None, account, region, scope)  # type: ignore[arg-type]
+        for dataset in unit.datasets:
+            unfinished.values[dataset] = None
+            unfinished.errors.append(stop.error(account, scope, unit.service, dataset))
+        results.append(unfinished)
+    return results
 
 
 def collect_aws(
     options: AwsScanOptions,
     progress: ProgressCallback | None = None,
     session: boto3.Session | None = None,
+    *,
+    deadline: float | None = None,
 ) -> AwsInventory:
     """Collect one AWS account read-only into a typed ``AwsInventory``.
 
@@ -75,13 +135,19 @@ def collect_aws(
     the regional datasets; the account-wide ones (CloudFront, CLOUDFRONT-scope web ACLs, the trail
     buckets' logging) are always read. Raises ``AwsCollectionFailed`` when the scan cannot start;
     every failure after that is kept in the inventory (``None`` + ``CollectionError``).
+
+    ``options.timeout`` (or ``deadline``, a ``time.monotonic()`` instant, for a caller scanning several
+    accounts under one budget) bounds the whole collection: units still running then, and units
+    interrupted by Ctrl-C, are recorded as not finished and the inventory keeps everything else.
     """
+    if deadline is None and options.timeout is not None:
+        deadline = time.monotonic() + options.timeout
     with gc_paused():
-        return _collect(options, progress, session)
+        return _collect(options, progress, session, _Stop(options.timeout, deadline))
 
 
 def _collect(
-    options: AwsScanOptions, progress: ProgressCallback | None, session: boto3.Session | None
+    options: AwsScanOptions, progress: ProgressCallback | None, session: boto3.Session | None, stop: _Stop
 ) -> AwsInventory:
     collected_at = datetime.now(UTC)
     session = session if session is not None else open_session(options.profile)
@@ -104,13 +170,13 @@ def _collect(
     planned[GLOBAL] += 1  # the trail buckets' logging, read once the trails are known
     tracker = ProgressCounter(progress, planned=planned, provider="aws", account=identity.account)
 
-    def job(unit: Unit, region: str) -> Callable[[], UnitContext]:
+    def job(unit: Unit, region: str) -> tuple[Unit, str, Callable[[], UnitContext]]:
         def run() -> UnitContext:
             context = unit.run(pool, identity.account, region)
             tracker.finished(context.scope, unit.service)
             return context
 
-        return run
+        return unit, region, run
 
     region_values: dict[str, dict[str, Any]] = {region: {} for region in scanned}
     global_values: dict[str, Any] = {}
@@ -121,8 +187,11 @@ def _collect(
         target.update(context.values)
         errors.extend(context.errors)
 
-    with ThreadPoolExecutor(max_workers=options.max_workers, thread_name_prefix="aws-collect") as executor:
-        for context in _run_all(executor, [job(unit, region) for unit, region in work]):
+    executor = ThreadPoolExecutor(max_workers=options.max_workers, thread_name_prefix="aws-collect")
+    try:
+        for context in _run_all(
+            executor, [job(unit, region) for unit, region in work], stop, identity.account
+        ):
             keep(context)
 
         # The trail buckets are known only now; if no region's trails could be read, neither are they.
@@ -130,8 +199,12 @@ def _collect(
         buckets = None
         if any(trails is not None for trails in region_trails):
             buckets = trail_buckets([trail for trails in region_trails if trails for trail in trails])
-        for context in _run_all(executor, [job(bucket_logging_unit(buckets), global_region)]):
+        last = [job(bucket_logging_unit(buckets), global_region)]
+        for context in _run_all(executor, last, stop, identity.account):
             keep(context)
+    finally:
+        # after a timeout or Ctrl-C, do not wait for calls still in flight (their results are dropped)
+        executor.shutdown(wait=stop.reason is None, cancel_futures=True)
 
     return AwsInventory(
         account_id=identity.account,

@@ -15,7 +15,8 @@ class AwsScanOptions:
 
     ``regions`` empty means every region enabled for the account. ``organization`` scans every account
     of the caller's organization (``accounts`` only these, minus ``exclude_accounts``) through the
-    cross-account role ``role_name``. ``max_attempts`` is botocore's
+    cross-account role ``role_name``. ``timeout`` (seconds) bounds the whole scan: what has not finished
+    by then is ERROR ("not finished"), never lost and never PASS. ``max_attempts`` is botocore's
     retry budget in attempts, the first included (1 = no retry), in mode "adaptive", which also
     slows a client down after it is throttled.
     """
@@ -26,6 +27,7 @@ class AwsScanOptions:
     connect_timeout: float = 5
     read_timeout: float = 20
     max_attempts: int = 6
+    timeout: float | None = None
     organization: bool = False
     role_name: str = "OrganizationAccountAccessRole"
     accounts: tuple[str, ...] = ()
@@ -36,3 +38,5 @@ class AwsScanOptions:
             raise ValueError("max_workers must be at least 1")
         if self.max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
+        if self.timeout is not None and self.timeout <= 0:
+            raise ValueError("timeout must be more than 0 seconds")

@@ -13,6 +13,7 @@ not evaluated.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -21,7 +22,7 @@ import boto3
 from auditor.inventory.aws import GLOBAL, AwsInventory
 from auditor.model import CollectionError
 from auditor.progress import ProgressCallback
-from auditor.providers.aws.account import DEFAULT_REGION, identify_caller
+from auditor.providers.aws.account import DEFAULT_REGION, CallerIdentity, identify_caller
 from auditor.providers.aws.api_calls import ApiCallCounter
 from auditor.providers.aws.clients import ClientPool, client_config, open_session
 from auditor.providers.aws.collector import collect_aws
@@ -62,32 +63,53 @@ def collect_aws_organization(
     home = base.region_name or DEFAULT_REGION
     caller = identify_caller(pool, home)
     members = _chosen(list_accounts(pool, home), options)
+    deadline = None if options.timeout is None else time.monotonic() + options.timeout
     inventories: list[AwsInventory] = []
-    for member in members:
-        if member.id == caller.account:
-            inventories.append(_collect_member(options, progress, base, member))
-            continue
-        if member.status != "ACTIVE":
-            inventories.append(
-                _not_entered(
-                    member,
-                    "organizations",
-                    "ListAccounts",
-                    "failed",
-                    member.status,
-                    f"the account is {member.status}, not ACTIVE",
-                )
-            )
-            continue
-        role_arn = f"arn:{caller.partition}:iam::{member.id}:role/{options.role_name}"
+    for index, member in enumerate(members):
+        if deadline is not None and time.monotonic() >= deadline:
+            message = f"not started: the scan's --timeout of {options.timeout:g} s ran out first"
+            inventories += [
+                _not_entered(later, "organizations", "ListAccounts", "timeout", "ScanTimeout", message)
+                for later in members[index:]
+            ]
+            break
         try:
-            member_session = assume_role(pool, home, role_arn)
-        except ReadFailed as failure:
-            why = (failure.kind, failure.code, failure.message, role_arn)
-            inventories.append(_not_entered(member, "sts", "AssumeRole", *why))
-            continue
-        inventories.append(_collect_member(options, progress, member_session, member))
+            inventories.append(
+                _enter_and_collect(options, progress, pool, home, caller, base, member, deadline)
+            )
+        except KeyboardInterrupt:
+            message = "not started: the scan was interrupted (Ctrl-C); the accounts before it are kept"
+            inventories += [
+                _not_entered(later, "organizations", "ListAccounts", "failed", "Interrupted", message)
+                for later in members[index:]
+            ]
+            break
     return inventories
+
+
+def _enter_and_collect(
+    options: AwsScanOptions,
+    progress: ProgressCallback | None,
+    pool: ClientPool,
+    home: str,
+    caller: CallerIdentity,
+    base: boto3.Session,
+    member: MemberAccount,
+    deadline: float | None,
+) -> AwsInventory:
+    """One member: the caller's own account with its own credentials, any other through the role."""
+    if member.id == caller.account:
+        return _collect_member(options, progress, base, member, deadline)
+    if member.status != "ACTIVE":
+        why = f"the account is {member.status}, not ACTIVE"
+        return _not_entered(member, "organizations", "ListAccounts", "failed", member.status, why)
+    role_arn = f"arn:{caller.partition}:iam::{member.id}:role/{options.role_name}"
+    try:
+        member_session = assume_role(pool, home, role_arn)
+    except ReadFailed as failure:
+        why_not = (failure.kind, failure.code, failure.message, role_arn)
+        return _not_entered(member, "sts", "AssumeRole", *why_not)
+    return _collect_member(options, progress, member_session, member, deadline)
 
 
 def list_accounts(pool: ClientPool, region: str) -> list[MemberAccount]:
@@ -144,10 +166,15 @@ def _chosen(accounts: list[MemberAccount], options: AwsScanOptions) -> list[Memb
 
 
 def _collect_member(
-    options: AwsScanOptions, progress: ProgressCallback | None, session: boto3.Session, member: MemberAccount
+    options: AwsScanOptions,
+    progress: ProgressCallback | None,
+    session: boto3.Session,
+    member: MemberAccount,
+    deadline: float | None,
 ) -> AwsInventory:
     try:
-        inventory = collect_aws(replace(options, organization=False), progress=progress, session=session)
+        member_options = replace(options, organization=False)
+        inventory = collect_aws(member_options, progress=progress, session=session, deadline=deadline)
     except AwsCollectionFailed as error:
         return _not_entered(member, "ec2", "DescribeRegions", "failed", "", str(error))
     return inventory.model_copy(update={"account_name": member.name})
