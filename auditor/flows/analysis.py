@@ -63,7 +63,7 @@ def summarise(
                 flows=int(r["flows"]),
             )
             for r in rows.get("top_talkers", [])[:SUMMARY_ROWS]
-        ],  # fmt: skip
+        ],
         top_rejected=[
             RejectedRow(
                 srcaddr=str(r["srcaddr"]),
@@ -72,7 +72,7 @@ def summarise(
                 flows=int(r["flows"]),
             )
             for r in rows.get("top_rejected", [])[:SUMMARY_ROWS]
-        ],  # fmt: skip
+        ],
         detections=dict(sorted(detections.items())),
         parameters=parameters.describe(),
     )

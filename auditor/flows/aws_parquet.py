@@ -11,6 +11,7 @@ from typing import Any
 
 from auditor.flows.file_result import FileResult
 from auditor.flows.record import COLUMN_NAMES, TABLE
+from auditor.flows.scalar import scalar
 from auditor.flows.summary import FlowInputError
 
 
@@ -42,8 +43,7 @@ def read_aws_parquet(con: Any, path: Path, name: str, hints: dict) -> FileResult
             else:
                 expr = "NULL"
             exprs.append(f'{expr} AS "{column}"')
-        row = con.execute(f"INSERT INTO {TABLE} SELECT {', '.join(exprs)} FROM {source}").fetchone()
-        result.loaded = int(row[0]) if row else 0
+        result.loaded = scalar(con, f"INSERT INTO {TABLE} SELECT {', '.join(exprs)} FROM {source}")
     except duckdb.Error as error:
         result.lost = True
         result.rejected = 0

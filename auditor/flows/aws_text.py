@@ -17,9 +17,25 @@ from typing import Any
 from auditor.flows.file_result import FileResult
 from auditor.flows.formats import head, is_gzip
 from auditor.flows.record import COLUMN_NAMES, TABLE
+from auditor.flows.scalar import scalar
 from auditor.flows.summary import FlowInputError
 
-DEFAULT_V2 = ["version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end", "action", "log-status"]
+DEFAULT_V2 = [
+    "version",
+    "account-id",
+    "interface-id",
+    "srcaddr",
+    "dstaddr",
+    "srcport",
+    "dstport",
+    "protocol",
+    "packets",
+    "bytes",
+    "start",
+    "end",
+    "action",
+    "log-status",
+]
 INTEGER_FIELDS = {
     "version",
     "srcport",
@@ -96,14 +112,15 @@ def _read_csv(path: Path, fields: list[str], has_header: bool, gzip: bool) -> st
 def _insert(con: Any, path: Path, fields: list[str], has_header: bool, gzip: bool, hints: dict) -> int:
     select = _select_list(fields, hints["file_no"], hints["account"], hints["region"])
     sql = f"INSERT INTO {TABLE} SELECT {select} FROM {_read_csv(path, fields, has_header, gzip)}"
-    row = con.execute(sql).fetchone()
-    return int(row[0]) if row else 0
+    return scalar(con, sql)
 
 
 def _rejects(con: Any, name: str) -> tuple[int, list[FlowInputError]]:
     rows = con.execute(
         "SELECT line, min(error_type), min(error_message) FROM reject_errors GROUP BY line ORDER BY line"
     ).fetchall()
+    scalar(con, "DELETE FROM reject_errors")  # they accumulate over the connection's reads
+    scalar(con, "DELETE FROM reject_scans")
     errors = [
         FlowInputError(
             file=name,

@@ -39,9 +39,15 @@ def _message(rule: Rule, subject: str, rows: list[dict[str, Any]], parameters: R
     match rule.id:
         case "ssh_brute_force" | "rdp_brute_force":
             port = getattr(parameters, rule.extra["port"])
-            return f"{subject} made {row['attempts']} rejected attempts on port {port} against {row['targets']} host(s)"
+            return (
+                f"{subject} made {row['attempts']} rejected attempts on port {port} "
+                f"against {row['targets']} host(s)"
+            )
         case "port_scan":
-            return f"{subject} reached {row['ports']} distinct ports on {row['targets']} host(s) ({row['rejected']} rejected)"
+            return (
+                f"{subject} reached {row['ports']} distinct ports on {row['targets']} host(s) "
+                f"({row['rejected']} rejected)"
+            )
         case "possible_exfiltration" | "new_destination_transfer":
             total = sum(int(r["total_bytes"]) for r in rows)
             where = (
@@ -51,7 +57,8 @@ def _message(rule: Rule, subject: str, rows: list[dict[str, Any]], parameters: R
             )
             return f"{subject} sent {total:,} bytes to {len(rows)} {where}, top {row['dstaddr']}"
         case "rejected_ratio":
-            return f"{row['ratio']:.1%} of {row['flows']} flows were rejected (threshold {parameters.rejected_ratio:.0%})"
+            threshold = parameters.rejected_ratio
+            return f"{row['ratio']:.1%} of {row['flows']} flows were rejected (threshold {threshold:.0%})"
         case _:
             days = ", ".join(f"day {r['day']}: {int(r['outbound_bytes']):,} B" for r in rows)
             return f"Outbound traffic over {parameters.outbound_bytes_per_day:,} bytes/day ({days})"

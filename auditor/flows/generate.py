@@ -19,7 +19,29 @@ from pathlib import Path
 from auditor.flows.record import FlowRecord
 
 # The module's `aws ec2 create-flow-logs --log-format` (section "AWS VPC Flow Logs Analysis").
-MODULE_LOG_FORMAT = ["version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end", "action", "log-status", "vpc-id", "subnet-id", "instance-id", "tcp-flags", "type", "pkt-srcaddr", "pkt-dstaddr"]
+MODULE_LOG_FORMAT = [
+    "version",
+    "account-id",
+    "interface-id",
+    "srcaddr",
+    "dstaddr",
+    "srcport",
+    "dstport",
+    "protocol",
+    "packets",
+    "bytes",
+    "start",
+    "end",
+    "action",
+    "log-status",
+    "vpc-id",
+    "subnet-id",
+    "instance-id",
+    "tcp-flags",
+    "type",
+    "pkt-srcaddr",
+    "pkt-dstaddr",
+]
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000001"
@@ -181,7 +203,8 @@ def _nsg_tuple(record: FlowRecord) -> str:
     decision = "A" if record.action == "ACCEPT" else "D"
     direction = "O" if (record.srcaddr or "").startswith("10.") else "I"
     counters = f"E,{record.packets},{record.bytes},0,0" if record.action == "ACCEPT" else "B,,,,"
-    return f"{record.start},{record.srcaddr},{record.dstaddr},{record.srcport},{record.dstport},{protocol},{direction},{decision},{counters}"
+    ends = f"{record.srcaddr},{record.dstaddr},{record.srcport},{record.dstport}"
+    return f"{record.start},{ends},{protocol},{direction},{decision},{counters}"
 
 
 def write_azure_nsg(records: list[FlowRecord], path: Path) -> Path:
@@ -325,7 +348,8 @@ def aws_key(window_end: datetime, number: int, account: str = ACCOUNT, region: s
     """An S3 key as VPC Flow Logs writes it."""
     day = (window_end - timedelta(hours=1)).strftime("%Y/%m/%d")
     stamp = window_end.strftime("%Y%m%dT%H%MZ")
-    return f"AWSLogs/{account}/vpcflowlogs/{region}/{day}/{account}_vpcflowlogs_{region}_fl-0a1b2c3d_{stamp}_{number:04x}.log.gz"
+    name = f"{account}_vpcflowlogs_{region}_fl-0a1b2c3d_{stamp}_{number:04x}.log.gz"
+    return f"AWSLogs/{account}/vpcflowlogs/{region}/{day}/{name}"
 
 
 def write_demo_set(directory: Path, window_end: datetime | None = None) -> tuple[Scenario, list[Path]]:

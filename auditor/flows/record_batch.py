@@ -35,7 +35,7 @@ class RecordBatch:
         self._con.register("flow_batch", batch)
         try:
             names = ", ".join(f'"{name}"' for name in COLUMN_NAMES)
-            self._con.execute(f"INSERT INTO {TABLE} ({names}) SELECT {names} FROM flow_batch")
+            self._con.execute(f"INSERT INTO {TABLE} ({names}) SELECT {names} FROM flow_batch").fetchall()
         finally:
             self._con.unregister("flow_batch")
         self.loaded += len(self._rows)

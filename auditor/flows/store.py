@@ -20,6 +20,7 @@ from auditor.flows.file_result import FileResult
 from auditor.flows.formats import FileFormat, FormatChoice, detect
 from auditor.flows.gcp_json import read_gcp_json
 from auditor.flows.record import TABLE, create_table_sql
+from auditor.flows.scalar import scalar
 from auditor.flows.sources import FlowInputs, InputFile
 from auditor.flows.summary import FlowInputError
 
@@ -83,12 +84,10 @@ class FlowStore:
         self.con.close()
 
     def count(self) -> int:
-        row = self.con.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchone()
-        return int(row[0]) if row else 0
+        return scalar(self.con, f"SELECT COUNT(*) FROM {TABLE}")
 
     def no_data_records(self) -> int:
-        row = self.con.execute(f"SELECT COUNT(*) FROM {TABLE} WHERE log_status <> 'OK'").fetchone()
-        return int(row[0]) if row else 0
+        return scalar(self.con, f"SELECT COUNT(*) FROM {TABLE} WHERE log_status <> 'OK'")
 
     def load(
         self,
@@ -138,7 +137,5 @@ def _provider_with_rejects(con: Any, kind: FileFormat, file_no: int) -> str:
     """The provider, if this file's log type can record REJECT flows (GCP VPC flow logs cannot)."""
     if kind != "gcp-json":
         return {"aws-text": "aws", "aws-parquet": "aws", "azure-json": "azure"}[kind]
-    row = con.execute(
-        f"SELECT COUNT(*) FROM {TABLE} WHERE file_no = ? AND action = 'REJECT'", [file_no]
-    ).fetchone()
-    return "gcp" if row and row[0] else ""
+    rejected = scalar(con, f"SELECT COUNT(*) FROM {TABLE} WHERE file_no = ? AND action = 'REJECT'", [file_no])
+    return "gcp" if rejected else ""
