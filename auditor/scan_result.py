@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.exceptions import ExceptionReport
+from auditor.flows.summary import TrafficSummary
 from auditor.model import CollectionError, Finding, Status
 from auditor.scoring import BenchmarkScore
 
@@ -48,6 +49,11 @@ class ScanResult(BaseModel):
     )
     exceptions: ExceptionReport | None = Field(
         default=None, description="Which exceptions muted what, which expired, which matched nothing."
+    )
+    traffic: TrafficSummary | None = Field(
+        default=None,
+        description="The flow-log analysis behind the '<provider>.flows.*' findings: input read and "
+        "rejected, the window, top talkers (absent when no flow logs were analysed).",
     )
 
     model_config = ConfigDict(populate_by_name=True)

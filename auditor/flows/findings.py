@@ -13,7 +13,7 @@ from typing import Any
 from auditor.flows.parameters import RuleParameters
 from auditor.flows.ruleset import DETECTIONS, Detection, Rule
 from auditor.model import Finding, Status, finding_id
-from auditor.runbook import load_runbook
+from auditor.runbook import runbook_for
 
 SERVICE = "flows"
 EVIDENCE_ROWS = 20
@@ -23,11 +23,11 @@ def check_id(provider: str, detection: Detection) -> str:
     return f"{provider}.{SERVICE}.{detection.check}"
 
 
-def runbook_response(scenario: str) -> dict[str, str]:
-    for entry in load_runbook().entries:
-        if entry.scenario == scenario:
-            return {"scenario": entry.scenario, "detection": entry.detection, "response": entry.response}
-    raise KeyError(scenario)
+def runbook_responses(check: str) -> list[dict[str, str]]:
+    """The module's runbook rows this detection raises (checks/runbook.yaml, ``detections``)."""
+    return [
+        {"scenario": e.scenario, "detection": e.detection, "response": e.response} for e in runbook_for(check)
+    ]
 
 
 def _plain(value: Any) -> Any:
@@ -69,6 +69,8 @@ def _finding(
     message: str, evidence: dict[str, Any],
 ) -> Finding:  # fmt: skip
     check = check_id(provider, detection)
+    if status is Status.FAIL:
+        evidence = {**evidence, "runbook": runbook_responses(check)}
     return Finding(
         id=finding_id(provider, account, region, check, resource),
         check_id=check,
@@ -96,7 +98,7 @@ def findings_from_rows(
     for rule in DETECTIONS:
         detection = rule.detection
         assert detection is not None
-        evidence_base = {**common, "rule": rule.id, "runbook": runbook_response(detection.scenario)}
+        evidence_base = {**common, "rule": rule.id}
         grouped: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
         for row in rows[rule.id]:
             if detection.over_column and not row[detection.over_column]:

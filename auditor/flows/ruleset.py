@@ -23,14 +23,13 @@ RULES_PACKAGE = "auditor.flows.rules"
 
 @dataclass(frozen=True)
 class Detection:
-    """How a rule's rows become findings: check name, title, severity, the row column that names the
-    resource, and the runbook scenario whose response applies."""
+    """How a rule's rows become findings: check name, title, severity, and the row column that names the
+    resource. The runbook response comes from ``checks/runbook.yaml`` (``detections: flows.<check>``)."""
 
     check: str
     title: str
     severity: Severity
     subject: str
-    scenario: str
     pass_message: str
     over_column: str | None = None  # rows are FAIL only where this column is true (baseline rules)
 
@@ -60,7 +59,6 @@ def _rules() -> tuple[Rule, ...]:
                 "SSH brute force: many rejected port-22 attempts from one source",
                 Severity.HIGH,
                 "srcaddr",
-                "Port scan detected",
                 "No source exceeded the rejected SSH attempt threshold.",
             ),
             extra={"port": "ssh_port", "threshold": "ssh_attempts"},
@@ -75,7 +73,6 @@ def _rules() -> tuple[Rule, ...]:
                 "RDP brute force: many rejected port-3389 attempts from one source",
                 Severity.HIGH,
                 "srcaddr",
-                "Port scan detected",
                 "No source exceeded the rejected RDP attempt threshold.",
             ),
             extra={"port": "rdp_port", "threshold": "rdp_attempts"},
@@ -90,7 +87,6 @@ def _rules() -> tuple[Rule, ...]:
                 "Port scan: one source probed many destination ports",
                 Severity.MEDIUM,
                 "srcaddr",
-                "Port scan detected",
                 "No source reached the distinct-port threshold.",
             ),
         ),
@@ -103,7 +99,6 @@ def _rules() -> tuple[Rule, ...]:
                 "Possible data exfiltration: large transfer to a public destination",
                 Severity.HIGH,
                 "srcaddr",
-                "Data exfiltration",
                 "No source sent more than the threshold to one public destination.",
             ),
         ),
@@ -116,7 +111,6 @@ def _rules() -> tuple[Rule, ...]:
                 "Large outbound transfer to a destination not seen in the baseline",
                 Severity.MEDIUM,
                 "srcaddr",
-                "Unusual outbound",
                 "No large transfer went to a destination the baseline had not seen.",
             ),
         ),
@@ -129,7 +123,6 @@ def _rules() -> tuple[Rule, ...]:
                 "Rejected flows above the baseline threshold",
                 Severity.MEDIUM,
                 "account_id",
-                "Port scan detected",
                 "The rejected-flow ratio is within the threshold.",
                 over_column="over_threshold",
             ),
@@ -144,7 +137,6 @@ def _rules() -> tuple[Rule, ...]:
                 "Outbound traffic above the daily baseline threshold",
                 Severity.MEDIUM,
                 "account_id",
-                "Unusual outbound",
                 "Outbound traffic stayed within the daily threshold.",
                 over_column="over_threshold",
             ),

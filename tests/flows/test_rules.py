@@ -79,9 +79,9 @@ def test_findings_carry_evidence_rows_and_the_runbook_response(scenario_sets):
             "flows": 15,
         }
     ]
-    assert exfil.evidence["runbook"]["response"] == "Revoke access, forensics"
+    assert [r["response"] for r in exfil.evidence["runbook"]] == ["Revoke access, forensics"]
     ssh = next(f for f in analysis.findings if f.check_id == "aws.flows.ssh_brute_force")
-    assert ssh.evidence["runbook"]["response"] == "Block source IP via NACL"
+    assert [r["response"] for r in ssh.evidence["runbook"]] == ["Block source IP via NACL"]
     assert ssh.severity.value == "high"
     talkers = analysis.summary.top_talkers
     assert (talkers[0].srcaddr, talkers[0].dstaddr, talkers[0].bytes) == (

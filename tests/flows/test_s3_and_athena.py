@@ -73,14 +73,14 @@ def test_a_missing_bucket_is_a_clear_error(s3):
 def _duckdb_rows_for_athena_sql(tmp_path, parameters: RuleParameters) -> tuple[dict, dict]:
     """Each rule's rows from DuckDB: the Athena rendering (over a view shaped like the Athena table, with
     its date partition), and the local rendering. The dialects agree when both answers match."""
-    scenario, records = generate.attack_scenario(window_end=parameters.window_end)
+    _, records = generate.attack_scenario(window_end=parameters.window_end)
     generate.write_aws_text(records, tmp_path / "flows.log.gz")
     store = FlowStore()
     store.load(FlowInputs([str(tmp_path)]))
     store.con.execute("CREATE SCHEMA flowdb")
     store.con.execute(
-        f"""CREATE VIEW flowdb.vpc_flow_logs AS SELECT *, strftime(to_timestamp("start"), '%Y/%m/%d') AS "date"
-        FROM {TABLE}"""
+        "CREATE VIEW flowdb.vpc_flow_logs AS "
+        f"""SELECT *, strftime(to_timestamp("start"), '%Y/%m/%d') AS "date" FROM {TABLE}"""
     )
     athena = Target(
         dialect="athena", table='"flowdb"."vpc_flow_logs"', region="eu-west-1", date_partition="date"
