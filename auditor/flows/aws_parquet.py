@@ -30,8 +30,8 @@ def read_aws_parquet(con: Any, path: Path, name: str, hints: dict) -> FileResult
         hint = {"account_id": hints["account"], "region": hints["region"]}
         exprs = []
         for column in COLUMN_NAMES:
-            if column == "provider":
-                expr = "'aws'"
+            if column == "provider":  # a file written by `auditor flows convert` keeps its provider
+                expr = "COALESCE(\"provider\", 'aws')" if "provider" in present else "'aws'"
             elif column == "file_no":
                 expr = str(hints["file_no"])
             elif column in hint and column in present:
