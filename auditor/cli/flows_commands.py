@@ -138,7 +138,7 @@ def analyze_command(
     console = stdout_console()
     if not quiet:
         print_traffic(console, analysis.summary)
-    _print_detections(console, result, time.monotonic() - clock)
+    _print_detections(console, result, time.monotonic() - clock, quiet)
     for path in written:
         stderr_console().print(Text(f"wrote {path}"))
     code = exit_code(result)
@@ -228,14 +228,14 @@ def print_traffic(console: Any, summary: TrafficSummary) -> None:
         console.print(talkers)
 
 
-def _print_detections(console: Any, result: Any, elapsed: float) -> None:
+def _print_detections(console: Any, result: Any, elapsed: float, quiet: bool) -> None:
     from auditor.cli.summary import STATUS_STYLE, verdict_line
     from auditor.model import Status
 
     table = Table(title="Detections")
     for column in ("status", "check", "account", "resource"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("what")
+        table.add_column(column, no_wrap=column in ("status", "check"))
+    table.add_column("what", min_width=30)
     for finding in sorted(
         result.findings, key=lambda f: (f.status is not Status.FAIL, f.check_id, f.resource_id)
     ):
@@ -245,7 +245,7 @@ def _print_detections(console: Any, result: Any, elapsed: float) -> None:
             Text(finding.status.value, style=STATUS_STYLE[finding.status]),
             Text(finding.check_id), Text(finding.account), Text(finding.resource_id), Text(finding.message),
         )  # fmt: skip
-    if table.row_count:
+    if table.row_count and not quiet:
         console.print(table)
     console.print(verdict_line(result, elapsed))
 
