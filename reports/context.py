@@ -354,6 +354,7 @@ def build_report_context(
     changes, trend and appendices, all read from ``result`` (pure)."""
     registry = load_checks()
     metas: dict[str, CheckMeta] = {check.id: check.meta for check in registry.all()}
+    metas.update({meta.id: meta for meta in registry.detections()})
     controls_of = _controls_by_check(result.benchmarks)
     benchmarks = [_benchmark_view(score) for score in result.benchmarks]
     groups, others = _check_groups(result.findings, metas, controls_of)
