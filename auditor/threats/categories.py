@@ -63,6 +63,9 @@ GUARDDUTY_PREFIXES: dict[str, Category] = {
     "UnauthorizedAccess:S3/": "data_exfiltration",
     "Policy:S3/": "data_exfiltration",
     "Stealth:S3/": "data_exfiltration",
+    "AttackSequence:IAM/": "account_compromise",
+    "AttackSequence:S3/": "data_exfiltration",
+    "AttackSequence:": "instance_compromise",
 }
 
 # MITRE ATT&CK tactics as Defender (intent, CamelCase) and SCC (primaryTactic, UPPER_SNAKE) name them.
