@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -99,7 +100,8 @@ def timed(command: list[str], shell: bool = False) -> tuple[float, str, int]:
     """(seconds, stdout, max RSS of the child in bytes)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     clock = time.perf_counter()
-    done = subprocess.run(command if not shell else " ".join(command), shell=shell, capture_output=True, text=True)
+    argv: list[str] | str = " ".join(command) if shell else command
+    done = subprocess.run(argv, shell=shell, capture_output=True, text=True)
     elapsed = time.perf_counter() - clock
     if done.returncode != 0:
         sys.exit(f"failed: {command}\n{done.stderr}")
@@ -119,7 +121,8 @@ print(json.dumps({"read": s.records_read, "rejected": s.records_rejected, "detec
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
     parser.add_argument("--records", type=int, default=10_000_000)
     parser.add_argument("--files", type=int, default=16)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/flows-bench"))
@@ -132,23 +135,35 @@ def main() -> None:
     print(f"generated {args.records:,} records in {len(paths)} files in {time.perf_counter() - clock:.1f} s")
     compressed = sum(p.stat().st_size for p in paths)
     files = " ".join(str(p) for p in paths)
-    zcat_s, out, _ = timed([f"zcat {files} | wc -c"], shell=True)
+    _, out, _ = timed([f"zcat {files} | wc -c"], shell=True)
     text_bytes = int(out.strip())
     zcat_lines_s, lines, _ = timed([f"zcat {files} | wc -l"], shell=True)
     print(f"input: {compressed / 1e6:.0f} MB gzip, {text_bytes / 1e9:.2f} GB text, {int(lines):,} lines")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before the runs")
     print(f"zcat | wc -l: {zcat_lines_s:.2f} s")
 
     window_end = WINDOW_END.isoformat()
     ours_s, out, rss = timed([sys.executable, "-c", _ANALYZE, str(args.dir / "text"), window_end])
     result = json.loads(out)
     print(
-        f"ours (gzip text, load once + every rule): {ours_s:.2f} s, {args.records / ours_s / 1e6:.2f} M records/s, "
-        f"{text_bytes / ours_s / 1e6:.0f} MB/s text, peak {rss / 2**30:.2f} GiB, {ours_s / zcat_lines_s:.2f}x zcat"
+        f"ours (gzip text, load once + every rule): {ours_s:.2f} s, "
+        f"{args.records / ours_s / 1e6:.2f} M records/s, {text_bytes / ours_s / 1e6:.0f} MB/s text, "
+        f"peak {rss / 2**30:.2f} GiB, {ours_s / zcat_lines_s:.2f}x zcat"
     )
     print(f"  read {result['read']:,}, rejected {result['rejected']:,}, detections {result['detections']}")
 
     parquet = args.dir / "flows.parquet"
-    convert_s, _, _ = timed([sys.executable, "-m", "auditor", "flows", "convert", str(args.dir / "text"), "-o", str(parquet)])
+    convert = [
+        sys.executable,
+        "-m",
+        "auditor",
+        "flows",
+        "convert",
+        str(args.dir / "text"),
+        "-o",
+        str(parquet),
+    ]
+    convert_s, _, _ = timed(convert)
     print(f"convert to Parquet: {convert_s:.2f} s ({parquet.stat().st_size / 1e6:.0f} MB)")
     parquet_s, out, rss = timed([sys.executable, "-c", _ANALYZE, str(parquet), window_end])
     print(

@@ -5,5 +5,5 @@ SELECT {{ provider }} AS provider, account_id, {{ region }} AS region, srcaddr, 
 FROM {{ flows }}
 WHERE action = 'ACCEPT' AND log_status = 'OK' AND {{ window }}
 GROUP BY {{ provider }}, account_id, {{ region }}, srcaddr, dstaddr
-HAVING SUM(bytes) > {{ p.exfil_bytes }} AND {{ public('dstaddr') }}
+HAVING SUM(bytes) > {{ p.exfil_bytes }} AND {{ public('MIN(dstaddr)') }}
 ORDER BY total_bytes DESC, srcaddr, dstaddr

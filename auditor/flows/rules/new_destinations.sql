@@ -10,7 +10,7 @@ WITH seen AS (
     FROM {{ flows }}
     WHERE action = 'ACCEPT' AND log_status = 'OK' AND {{ window }}
     GROUP BY {{ provider }}, account_id, {{ region }}, srcaddr, dstaddr
-    HAVING SUM(bytes) > {{ p.new_destination_bytes }} AND {{ public('dstaddr') }}
+    HAVING SUM(bytes) > {{ p.new_destination_bytes }} AND {{ public('MIN(dstaddr)') }}
 )
 SELECT t.provider, t.account_id, t.region, t.srcaddr, t.dstaddr, t.total_bytes, t.flows
 FROM transfers t

@@ -6,10 +6,10 @@ WITH per_destination AS (
     FROM {{ flows }}
     WHERE action = 'ACCEPT' AND log_status = 'OK' AND {{ window }}
     GROUP BY {{ provider }}, account_id, {{ region }}, CAST(floor("start" / 86400.0) AS BIGINT), dstaddr
+    HAVING {{ public('MIN(dstaddr)') }}
 )
 SELECT provider, account_id, region, day, SUM(total_bytes) AS outbound_bytes,
     SUM(total_bytes) > {{ p.outbound_bytes_per_day }} AS over_threshold
 FROM per_destination
-WHERE {{ public('dstaddr') }}
 GROUP BY provider, account_id, region, day
 ORDER BY provider, account_id, region, day
