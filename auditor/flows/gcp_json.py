@@ -103,13 +103,18 @@ def read_gcp_json(con: Any, path: Path, name: str, hints: dict) -> FileResult:
                 result.errors.append(
                     FlowInputError(file=name, line=number, kind="malformed", message=f"not JSON: {error.msg}")
                 )
+    array = stripped.startswith(b"[")
     for number, entry in entries:
         try:
             record = entry_record(entry, hints) if isinstance(entry, dict) else None
         except (ValueError, TypeError, AttributeError) as error:
-            record = None
             result.rejected += 1
-            result.errors.append(FlowInputError(file=name, line=number, kind="malformed", message=str(error)))
+            place = f"entry {number}: " if array else ""  # a JSON array has entries, not lines
+            result.errors.append(
+                FlowInputError(
+                    file=name, line=None if array else number, kind="malformed", message=f"{place}{error}"
+                )
+            )
             continue
         if record is not None:
             batch.add(record)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import gzip
 import json
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from auditor.flows import generate
 from auditor.flows.analysis import analyze
 from auditor.flows.parameters import RuleParameters
@@ -110,3 +113,24 @@ def test_bad_json_records_and_tuples_are_skipped_one_by_one(tmp_path):
     ]
     assert summary.records_rejected == 5
     assert summary.records_read == 47 + 48
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(garbage=st.lists(st.binary(min_size=0, max_size=60), min_size=1, max_size=8))
+def test_any_garbage_lines_are_counted_and_never_crash(tmp_path_factory, garbage):
+    directory = tmp_path_factory.mktemp("garbage")
+    scenario, records = generate.attack_scenario()
+    good = [line.encode() for line in _lines(records[:20])]
+    lines = [
+        HEADER.encode(),
+        *good[:10],
+        *(g.replace(b"\n", b" ").replace(b"\r", b" ") for g in garbage),
+        *good[10:],
+    ]
+    (directory / "mixed.log.gz").write_bytes(gzip.compress(b"\n".join(lines) + b"\n", mtime=0))
+    summary = analyze([str(directory)], RuleParameters(window_end=scenario.window_end)).summary
+    # Every data line is either loaded or rejected (a blank line is neither), and every good line loads.
+    blank = sum(1 for g in garbage if not g.replace(b"\n", b" ").replace(b"\r", b" ").strip(b" "))
+    assert summary.records_read + summary.records_rejected == len(lines) - 1 - blank
+    assert summary.records_read >= 20
+    assert all(e.line is not None and 11 < e.line <= 11 + len(garbage) for e in summary.input_errors)
