@@ -99,6 +99,9 @@ def analyze_command(
     date_partition: str | None = typer.Option(
         None, "--date-partition", help="Athena: the table's date partition column (values YYYY/MM/DD)."
     ),
+    work_db: Path | None = typer.Option(
+        None, "--work-db", help="Keep the loaded records in this DuckDB file (spills to disk; for big sets)."
+    ),
     json_out: Path | None = typer.Option(None, "--json", help="Write the scan result (JSON) here."),
     pdf: Path | None = typer.Option(None, "--pdf", help="Write the PDF report here."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the verdict line."),
@@ -113,6 +116,8 @@ def analyze_command(
 
     if file_format not in FORMATS:
         raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}", param_hint="--format")
+    if work_db is not None and work_db.exists():
+        raise typer.BadParameter(f"{work_db} exists; give a new file", param_hint="--work-db")
     parameters = rule_parameters(
         since, until, baseline, exfil_bytes, new_destination_bytes, ssh_attempts, rdp_attempts, scan_ports,
         rejected_ratio, outbound_per_day, private,
@@ -124,7 +129,7 @@ def analyze_command(
     elif engine == "duckdb":
         if not inputs:
             raise typer.BadParameter("give at least one file, directory or s3:// prefix", param_hint="INPUTS")
-        analysis = _local(inputs, parameters, file_format, quiet)
+        analysis = _local(inputs, parameters, file_format, quiet, str(work_db) if work_db else ":memory:")
     else:
         raise typer.BadParameter("must be duckdb or athena", param_hint="--engine")
     result = flow_scan_result(analysis, started)
@@ -147,7 +152,9 @@ def analyze_command(
     raise typer.Exit(code)
 
 
-def _local(inputs: list[str], parameters: RuleParameters, file_format: str, quiet: bool) -> Any:
+def _local(
+    inputs: list[str], parameters: RuleParameters, file_format: str, quiet: bool, database: str
+) -> Any:
     from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn
 
     from auditor.cli.console import stderr_console
@@ -157,7 +164,7 @@ def _local(inputs: list[str], parameters: RuleParameters, file_format: str, quie
     console = stderr_console()
     try:
         if quiet or not console.is_terminal:
-            return analyze(inputs, parameters, file_format)  # type: ignore[arg-type]
+            return analyze(inputs, parameters, file_format, database=database)  # type: ignore[arg-type]
         with Progress(
             TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
             BarColumn(), DownloadColumn(), TextColumn("{task.description}"), console=console, transient=True,
@@ -170,7 +177,7 @@ def _local(inputs: list[str], parameters: RuleParameters, file_format: str, quie
                 progress.update(data, completed=event.bytes_done, total=event.bytes_total,
                                 description=Path(event.name).name)  # fmt: skip
 
-            return analyze(inputs, parameters, file_format, progress=report)  # type: ignore[arg-type]
+            return analyze(inputs, parameters, file_format, progress=report, database=database)  # type: ignore[arg-type]
     except InputNotFound as error:
         fail(str(error))
 

@@ -63,6 +63,17 @@ def test_analyze_thresholds_from_the_command_line(flow_set):
     assert "FAIL 0" in result.output
 
 
+def test_analyze_with_the_records_kept_in_a_duckdb_file(flow_set, tmp_path):
+    scenario, directory = flow_set
+    work = tmp_path / "work.duckdb"
+    args = ["flows", "analyze", str(directory), "--until", scenario.window_end.isoformat(), "-q"]
+    result = runner.invoke(app, [*args, "--work-db", str(work)], env=WIDE)
+    assert result.exit_code == 3 and "FAIL 6" in result.output
+    assert work.exists()
+    again = runner.invoke(app, [*args, "--work-db", str(work)], env=WIDE)
+    assert again.exit_code == 2 and "exists" in again.output
+
+
 def test_analyze_usage_errors(flow_set):
     _, directory = flow_set
     assert runner.invoke(app, ["flows", "analyze", str(directory), "--since", "yesterday"]).exit_code == 2
