@@ -127,12 +127,19 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=16)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/flows-bench"))
     parser.add_argument("--keep", action="store_true", help="Keep the generated files.")
+    parser.add_argument("--reuse", action="store_true", help="Reuse the files a --keep run left.")
     args = parser.parse_args()
 
-    shutil.rmtree(args.dir, ignore_errors=True)
-    clock = time.perf_counter()
-    paths = generate(args.dir / "text", args.records, args.files)
-    print(f"generated {args.records:,} records in {len(paths)} files in {time.perf_counter() - clock:.1f} s")
+    if args.reuse:
+        paths = sorted((args.dir / "text").rglob("*.log.gz"))
+        (args.dir / "flows.parquet").unlink(missing_ok=True)
+    else:
+        shutil.rmtree(args.dir, ignore_errors=True)
+        clock = time.perf_counter()
+        paths = generate(args.dir / "text", args.records, args.files)
+        print(
+            f"generated {args.records:,} records in {len(paths)} files in {time.perf_counter() - clock:.1f} s"
+        )
     compressed = sum(p.stat().st_size for p in paths)
     files = " ".join(str(p) for p in paths)
     _, out, _ = timed([f"zcat {files} | wc -c"], shell=True)

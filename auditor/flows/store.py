@@ -82,6 +82,7 @@ class FlowStore:
         import duckdb
 
         self.con = duckdb.connect(database)
+        self.con.execute("SET enable_progress_bar = false")  # it would print to our stdout
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         self.con.execute(create_table_sql())
