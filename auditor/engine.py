@@ -20,7 +20,7 @@ from auditor.inventory import Inventory
 from auditor.model import Finding, Status
 from auditor.registry import Check, CheckRegistry, load_checks
 from auditor.scan_result import ScanResult, ScanScope
-from auditor.scoring import score_benchmark
+from auditor.scoring import score_accounts, score_benchmark
 
 
 def evaluate(inventories: Sequence[Inventory], registry: CheckRegistry | None = None) -> list[Finding]:
@@ -34,6 +34,8 @@ def evaluate(inventories: Sequence[Inventory], registry: CheckRegistry | None = 
 
 
 def _run_one(check: Check[Any], inventory: Inventory) -> list[Finding]:
+    if inventory.entry_error is not None:  # nothing was collected: never PASS, never NOT_APPLICABLE
+        return [check.not_entered(inventory.account, inventory.entry_error)]
     try:
         return list(check.run(inventory, inventory.account))
     except Exception as error:  # a broken check must not hide the others, nor pass
@@ -81,27 +83,36 @@ def build_scan_result(
     for inventory in inventories:
         for key, count in inventory.api_calls.items():
             calls[key.split(":", 1)[0]] += count
+    scopes = [
+        ScanScope(
+            provider=inv.provider,
+            account=inv.account,
+            regions=inv.scope_regions(),
+            inventory_summary=inv.summary(),
+            name=inv.account_name,
+            not_entered=inv.entry_error.describe() if inv.entry_error is not None else "",
+        )
+        for inv in inventories
+    ]
+    per_account = [(s.provider, s.account, s.name, s.not_entered) for s in scopes]
     return ScanResult(
         tool_version=__version__,
         started_at=started_at,
         finished_at=finished_at,
         source=source,
-        scopes=[
-            ScanScope(
-                provider=inv.provider,
-                account=inv.account,
-                regions=inv.scope_regions(),
-                inventory_summary=inv.summary(),
-            )
-            for inv in inventories
-        ],
+        scopes=scopes,
         inventory_hash=inventory_hash(inventories),
         api_calls=sum(calls.values()),
         api_calls_by_service=dict(sorted(calls.items())),
-        collection_errors=[error for inv in inventories for error in inv.errors],
+        collection_errors=[
+            error
+            for inv in inventories
+            for error in ([inv.entry_error] if inv.entry_error is not None else []) + inv.errors
+        ],
         findings=findings,
         benchmarks=[score_benchmark(benchmark, findings) for benchmark in benchmarks],
         exceptions=report,
+        account_scores=score_accounts(benchmarks, findings, per_account) if len(scopes) > 1 else [],
     )
 
 

@@ -81,6 +81,10 @@ class Check(Generic[InventoryT]):
                 not_applicable(account, "global", "Nothing to assess in the collected scope."), account
             )
 
+    def not_entered(self, account: str, error: CollectionError) -> Finding:
+        """The finding for an account (subscription, project) that could not be entered: ERROR."""
+        return self._finding(not_evaluated(account, "global", [error]), account)
+
     def crashed(self, account: str, error: BaseException) -> Finding:
         """The finding for a check that raised: ERROR, never PASS."""
         verdict = Verdict(

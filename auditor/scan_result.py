@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from auditor.exceptions import ExceptionReport
 from auditor.flows.summary import TrafficSummary
 from auditor.model import CollectionError, Finding, Status
-from auditor.scoring import BenchmarkScore
+from auditor.scoring import AccountScore, BenchmarkScore
 
 
 class ScanScope(BaseModel):
@@ -21,6 +21,11 @@ class ScanScope(BaseModel):
         default_factory=dict,
         description="What was collected, by dataset: resources counted over the scanned regions "
         "(the evidence appendix of the report).",
+    )
+    name: str = Field(default="", description="The account's (subscription's, project's) display name.")
+    not_entered: str = Field(
+        default="",
+        description="Why the account could not be entered (every check is then ERROR); empty if it was.",
     )
 
 
@@ -49,6 +54,10 @@ class ScanResult(BaseModel):
     )
     exceptions: ExceptionReport | None = Field(
         default=None, description="Which exceptions muted what, which expired, which matched nothing."
+    )
+    account_scores: list[AccountScore] = Field(
+        default_factory=list,
+        description="With several accounts (subscriptions, projects): each benchmark's figures per account.",
     )
     traffic: TrafficSummary | None = Field(
         default=None,

@@ -371,3 +371,51 @@ def _muted_reason(muted: Sequence[Finding]) -> str:
 
 def _count(findings: Iterable[Finding], status: Status) -> int:
     return sum(1 for f in findings if f.status is status)
+
+
+class AccountScore(BaseModel):
+    """One benchmark's figures for one account (subscription, project) of a multi-account scan, over
+    the benchmark's controls for that account's provider."""
+
+    model_config = ConfigDict(frozen=True)
+
+    provider: str
+    account: str
+    name: str = ""
+    benchmark_id: str
+    figures: ScoreFigures
+    not_entered: str = Field(default="", description="Why the account could not be entered, if so.")
+
+
+def score_accounts(
+    benchmarks: Sequence[Benchmark],
+    findings: Sequence[Finding],
+    accounts: Sequence[tuple[str, str, str, str]],
+) -> list[AccountScore]:
+    """Per-account figures: ``accounts`` holds (provider, account, name, not_entered) in report order;
+    each account is scored on the controls of its own provider only, from its own findings."""
+    by_account: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        by_account.setdefault((finding.provider, finding.account), []).append(finding)
+    scores: list[AccountScore] = []
+    for provider, account, name, not_entered in accounts:
+        mine = by_account.get((provider, account), [])
+        for benchmark in benchmarks:
+            controls = [c for c in benchmark.controls if c.provider == provider]
+            if not controls:
+                continue
+            results = [
+                control_status(control, [f for f in mine if f.check_id in control.checks])
+                for control in controls
+            ]
+            scores.append(
+                AccountScore(
+                    provider=provider,
+                    account=account,
+                    name=name,
+                    benchmark_id=benchmark.id,
+                    figures=ScoreFigures.of(results),
+                    not_entered=not_entered,
+                )
+            )
+    return scores

@@ -367,6 +367,8 @@ def build_report_context(
     toc.add("summary", "Executive summary")
     for view in benchmarks:
         toc.add(f"summary-{view.anchor}", view.title, 2)
+    if result.account_scores:
+        toc.add("accounts", "Scores per account", 2)
     toc.add("method", "How the score is computed")
     toc.add("matrix", "Control matrix")
     for view in benchmarks:
@@ -402,6 +404,7 @@ def build_report_context(
             "top_checks": groups[:5],
         },
         "benchmarks": benchmarks,
+        "accounts": result.account_scores,
         "checks": groups,
         "other_checks": others,
         "exceptions": exceptions,
@@ -453,7 +456,13 @@ def _cover(result: ScanResult) -> dict[str, Any]:
     regions = sorted({region for scope in result.scopes for region in scope.regions})
     return {
         "accounts": [
-            f"{scope.provider} {scope.account} ({len(scope.regions)} region{'s' * (len(scope.regions) != 1)})"
+            f"{scope.provider} {scope.account}"
+            + (f" {scope.name}" if scope.name else "")
+            + (
+                " (not entered)"
+                if scope.not_entered
+                else f" ({len(scope.regions)} region{'s' * (len(scope.regions) != 1)})"
+            )
             for scope in result.scopes
         ],
         "regions": regions,

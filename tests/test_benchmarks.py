@@ -27,8 +27,23 @@ CIS_DIR = Path(
 )
 
 CIS_AWS = ("cis-aws-7.0", "cis-aws-5.0")
+CIS_AZURE = ("cis-azure-6.0", "cis-azure-5.0")
+# Azure: the subsections this tool assesses (6.1 Logging and Monitoring, 7 Networking, 8.1 Defender).
+AZURE_IN_SCOPE_PREFIXES = ("6.1.", "7.", "8.1.")
+CIS_GCP = ("cis-gcp-5.0", "cis-gcp-4.0")
 # The sections this tool assesses (network logging and threat detection); the rest are out of scope.
-IN_SCOPE_SECTIONS = {"cis-aws-7.0": {"4", "5", "6"}, "cis-aws-5.0": {"3", "4", "5"}}
+IN_SCOPE_SECTIONS = {
+    "cis-aws-7.0": {"4", "5", "6"},
+    "cis-aws-5.0": {"3", "4", "5"},
+    "cis-gcp-5.0": {"2", "3"},
+    "cis-gcp-4.0": {"2", "3"},
+}
+# GCP checks that no catalog uses, each with the reason.
+UNMAPPED_GCP_CHECKS = {
+    "gcp.scc.no_active_high_findings": "summarises SCC's own active findings (the module's "
+    "`gcloud scc findings list`): a work queue reported beside the controls, not a configuration "
+    "control of a benchmark",
+}
 # AWS checks that no catalog uses, each with the reason. Empty today: every check serves a control.
 UNMAPPED_CHECKS: dict[str, str] = {}
 
@@ -68,7 +83,13 @@ def _counterpart_in_7_0(control_id_5_0: str) -> str:
 
 
 def test_the_shipped_catalogs_load_and_are_named_by_their_id():
-    assert set(available_benchmarks()) >= {"cis-aws-7.0", "cis-aws-5.0", "module4-baseline"}
+    assert set(available_benchmarks()) >= {
+        "cis-aws-7.0",
+        "cis-aws-5.0",
+        "cis-azure-6.0",
+        "cis-azure-5.0",
+        "module4-baseline",
+    }
     for benchmark_id in available_benchmarks():
         assert load_benchmark(benchmark_id).id == benchmark_id
 
@@ -139,10 +160,67 @@ def test_manual_controls_attach_their_evidence_checks():
         assert control.checks == (check,)
 
 
+def test_cis_azure_catalogs_are_azure_only_and_complete_in_size():
+    assert len(load_benchmark("cis-azure-6.0").controls) == 127
+    assert len(load_benchmark("cis-azure-5.0").controls) == 155
+    for benchmark_id in CIS_AZURE:
+        assert {c.provider for c in load_benchmark(benchmark_id).controls} == {"azure"}
+
+
+@pytest.mark.parametrize("benchmark_id", CIS_AZURE)
+def test_every_in_scope_azure_control_names_its_checks_or_says_why_a_person_decides(benchmark_id):
+    for control in load_benchmark(benchmark_id).controls:
+        if control.id.startswith(AZURE_IN_SCOPE_PREFIXES):
+            assert control.in_scope and not control.pending, f"{benchmark_id} {control.id}"
+            assert control.checks or control.manual.strip(), f"{benchmark_id} {control.id} undecided"
+        else:
+            assert "not assessed by this tool yet" in control.out_of_scope, f"{benchmark_id} {control.id}"
+
+
+def test_the_module_azure_controls_and_the_waf_controls_are_decided_by_checks():
+    decided = {c.id: c for c in load_benchmark("cis-azure-6.0").controls}
+    for control_id, check in (
+        ("7.10", "azure.network.application_gateway_waf_enabled"),
+        ("7.14", "azure.network.waf_request_body_inspection"),
+        ("7.15", "azure.network.waf_bot_protection"),
+        ("6.1.1.1", "azure.monitor.activity_log_exported"),
+        ("8.1.3.1", "azure.defender.virtual_machines_plan_enabled"),
+        ("8.1.5.1", "azure.defender.storage_accounts_plan_enabled"),
+        ("8.1.8.1", "azure.defender.key_vaults_plan_enabled"),
+    ):
+        assert decided[control_id].checks == (check,), control_id
+    automated = [c for c in decided.values() if c.in_scope and c.assessment == "Automated"]
+    by_checks = [c for c in automated if c.decided_by == "checks"]
+    # every automated in-scope control but four (App Insights, VPN gateways, system updates, attack-path
+    # notifications: data this tool does not collect) has checks
+    assert {c.id for c in automated} - {c.id for c in by_checks} == {"6.1.3.1", "7.9", "8.1.10", "8.1.15"}
+
+
+def test_the_same_checks_decide_a_control_in_azure_6_0_and_5_0():
+    def key(title: str) -> str:
+        return "".join(ch for ch in title.lower() if ch.isalnum())
+
+    v6 = {key(c.title): c for c in load_benchmark("cis-azure-6.0").controls}
+    paired = 0
+    for control in load_benchmark("cis-azure-5.0").controls:
+        counterpart = v6.get(key(control.title))
+        if control.in_scope and counterpart is not None:
+            paired += 1
+            assert counterpart.checks == control.checks, f"5.0 {control.id} / 6.0 {counterpart.id}"
+    assert paired >= 55
+
+
+def test_every_azure_check_is_used_by_a_cis_azure_catalog_or_the_baseline():
+    used = set().union(*(load_benchmark(b).check_ids() for b in (*CIS_AZURE, "module4-baseline")))
+    registered = {check.id for check in load_checks().all("azure")}
+    assert registered - used == set()
+    assert "azure.network.nsg_flow_logs_migrated" in load_benchmark("module4-baseline").check_ids()
+
+
 # --- (c) the catalogs match the CIS control lists -----------------------------------------------------
 
 
-@pytest.mark.parametrize("benchmark_id", CIS_AWS)
+@pytest.mark.parametrize("benchmark_id", CIS_AWS + CIS_AZURE + CIS_GCP)
 def test_every_cis_control_is_in_the_catalog_as_cis_prints_it(benchmark_id):
     rows = _cis_rows(benchmark_id)
     catalog = {c.id: c for c in load_benchmark(benchmark_id).controls}
@@ -150,7 +228,10 @@ def test_every_cis_control_is_in_the_catalog_as_cis_prints_it(benchmark_id):
     for row in rows:
         control = catalog.get(row["id"])
         assert control is not None, f"{benchmark_id}: control {row['id']} is missing"
-        section_id, section_title = row["section"].split(" ", 1)
+        section_id, _, section_title = row["section"].partition(" ")
+        if not section_title:  # cis-gcp-4.0.csv gives two 6.3.x rows the bare subsection "6.3" as section
+            section_id = row["id"].split(".")[0]
+            section_title = load_benchmark(benchmark_id).section(section_id).title
         assert control.title == row["title"], row["id"]
         assert control.level == {"Level 1": 1, "Level 2": 2}[row["profile"]], row["id"]
         assert control.assessment == row["assessment"], row["id"]
@@ -210,6 +291,43 @@ def test_every_aws_check_is_used_by_a_catalog():
     assert not unused, f"checks no catalog uses (map them or list them in UNMAPPED_CHECKS): {sorted(unused)}"
     stale = {check for check in UNMAPPED_CHECKS if check in used or check not in registered}
     assert not stale, f"UNMAPPED_CHECKS lists checks that are used or do not exist: {sorted(stale)}"
+
+
+def test_every_gcp_check_is_used_by_a_catalog():
+    used = set().union(*(catalog.check_ids() for catalog in _catalogs()))
+    registered = {check.id for check in load_checks().all("gcp")}
+    unused = registered - used - set(UNMAPPED_GCP_CHECKS)
+    assert not unused, f"GCP checks no catalog uses: {sorted(unused)}"
+    assert set(UNMAPPED_GCP_CHECKS) <= registered - used
+
+
+def test_cis_gcp_catalogs_are_gcp_only_complete_and_decide_sections_2_and_3():
+    for benchmark_id, size in (("cis-gcp-5.0", 93), ("cis-gcp-4.0", 84)):
+        catalog = load_benchmark(benchmark_id)
+        assert len(catalog.controls) == size
+        assert {c.provider for c in catalog.controls} == {"gcp"}
+        not_collected = {"cis-gcp-5.0": set(), "cis-gcp-4.0": {"2.15"}}[benchmark_id]
+        for control in catalog.controls:
+            in_scope = control.section in IN_SCOPE_SECTIONS[benchmark_id] and control.id not in not_collected
+            assert control.in_scope == in_scope, (benchmark_id, control.id)
+            if in_scope:
+                expected = "manual" if control.assessment == "Manual" else "checks"
+                assert control.decided_by == expected, (benchmark_id, control.id)
+
+
+@pytest.mark.parametrize(
+    ("check", "v5", "v4"),
+    [
+        ("gcp.compute.subnet_flow_logs_enabled", "3.10", "3.8"),
+        ("gcp.dns.policy_logging_enabled", "2.13", "2.12"),
+        ("gcp.logging.data_access_audit_logs_enabled", "2.1", "2.1"),
+        ("gcp.compute.backend_service_logging_enabled", "2.17", "2.16"),
+        ("gcp.monitoring.firewall_rule_changes_monitored", "2.8", "2.7"),
+    ],
+)
+def test_a_gcp_check_is_mapped_from_both_versions(check, v5, v4):
+    assert _control("cis-gcp-5.0", v5).checks == (check,)
+    assert _control("cis-gcp-4.0", v4).checks == (check,)
 
 
 def test_checks_beyond_cis_serve_the_baseline():
@@ -344,7 +462,7 @@ def test_every_baseline_control_cites_the_module_and_aws_ones_are_automated_chec
     for control in load_benchmark("module4-baseline").controls:
         assert control.module_section.strip(), control.id
         assert control.assessment == "Automated", control.id
-        if control.provider == "aws":
+        if control.provider in ("aws", "azure", "gcp"):
             assert control.checks and control.decided_by == "checks", control.id
         else:
             assert control.decided_by == "pending", control.id
@@ -362,6 +480,10 @@ def test_baseline_threat_detection_and_siem_follow_the_module():
     defender = {c.id for c in baseline.controls if c.section == "2" and c.provider == "azure"}
     assert defender == {"TD-AZURE-DEFENDER-VM", "TD-AZURE-DEFENDER-STORAGE", "TD-AZURE-DEFENDER-KEYVAULT"}
     assert [c.id for c in baseline.controls if c.section == "2" and c.provider == "gcp"] == ["TD-GCP-SCC"]
+    assert checks["TD-AZURE-DEFENDER-VM"] == ("azure.defender.virtual_machines_plan_enabled",)
+    assert checks["TD-AZURE-DEFENDER-STORAGE"] == ("azure.defender.storage_accounts_plan_enabled",)
+    assert checks["TD-AZURE-DEFENDER-KEYVAULT"] == ("azure.defender.key_vaults_plan_enabled",)
+    assert checks["LOG-AZURE-DNS"] == ("azure.dns.query_logging_enabled",)
 
 
 # --- docs/benchmarks.md ---------------------------------------------------------------------------------

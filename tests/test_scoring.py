@@ -754,3 +754,33 @@ def test_the_worked_example_of_the_docs():
 
     readable = worked_example(eu_west_1_readable=True).figures
     assert (readable.control_ratio, readable.weighted_score, readable.coverage) == (3 / 5, 18 / 24, 7 / 9)
+
+
+def test_each_account_is_scored_on_its_own_providers_controls_from_its_own_findings():
+    from auditor.benchmarks import load_benchmark
+    from auditor.scoring import score_accounts
+
+    catalog = load_benchmark("module4-baseline")
+    aws_checks = sorted(
+        {c for control in catalog.controls if control.provider == "aws" for c in control.checks}
+    )
+    good = [finding(check, Status.PASS, account="111111111111") for check in aws_checks]
+    bad = [finding(check, Status.FAIL, account="222222222222") for check in aws_checks]
+    scores = score_accounts(
+        [catalog],
+        good + bad,
+        [
+            ("aws", "111111111111", "prod", ""),
+            ("aws", "222222222222", "dev", ""),
+            ("aws", "3" * 12, "x", "why"),
+        ],
+    )
+    by_account = {s.account: s for s in scores}
+    assert by_account["111111111111"].figures.control_ratio == 1.0
+    assert by_account["222222222222"].figures.control_ratio == 0.0
+    # only the AWS controls count for an AWS account: nothing of Azure or GCP lowers its coverage
+    aws_controls = [c for c in catalog.controls if c.provider == "aws"]
+    assert by_account["111111111111"].figures.total == len(aws_controls)
+    unreachable = by_account["3" * 12]
+    assert unreachable.not_entered == "why" and unreachable.figures.passed == 0
+    assert unreachable.figures.control_ratio is None

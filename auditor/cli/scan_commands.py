@@ -159,11 +159,31 @@ def scan_aws(
     max_attempts: int = typer.Option(
         6, "--max-attempts", min=1, max=20, help="Attempts per call (adaptive retries) before it is ERROR."
     ),
+    organization: bool = typer.Option(
+        False,
+        "--organization",
+        help="Scan every account of the caller's AWS Organization (from the management or a delegated "
+        "administrator account) through the cross-account role --role-name; one merged report.",
+    ),
+    role_name: str = typer.Option(
+        "OrganizationAccountAccessRole", "--role-name", help="With --organization: the role to assume."
+    ),
+    accounts: list[str] = typer.Option(
+        [], "--accounts", help="With --organization: only this account id (repeatable)."
+    ),
+    exclude_accounts: list[str] = typer.Option(
+        [], "--exclude-accounts", help="With --organization: skip this account id (repeatable)."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the one-line verdict."),
 ) -> None:
-    """Collect an AWS account read-only and evaluate every AWS check."""
+    """Collect an AWS account (or every account of an organization) read-only; evaluate every AWS check."""
     from auditor.cli.progress import progress_reporter
-    from auditor.providers.aws import AwsCollectionFailed, AwsScanOptions, collect_aws
+    from auditor.providers.aws import (
+        AwsCollectionFailed,
+        AwsScanOptions,
+        collect_aws,
+        collect_aws_organization,
+    )
     from auditor.snapshot import write_snapshot
 
     evaluation = Evaluation(
@@ -175,19 +195,86 @@ def scan_aws(
         output_dir=output_dir,
         formats=checked_formats(formats),
     ).merged_with(ctx.obj if isinstance(ctx.obj, Evaluation) else None)
+    if (accounts or exclude_accounts) and not organization:
+        raise typer.BadParameter("needs --organization", param_hint="--accounts/--exclude-accounts")
     options = AwsScanOptions(
-        profile=profile, regions=tuple(regions), max_workers=workers, max_attempts=max_attempts
+        profile=profile,
+        regions=tuple(regions),
+        max_workers=workers,
+        max_attempts=max_attempts,
+        organization=organization,
+        role_name=role_name,
+        accounts=tuple(accounts),
+        exclude_accounts=tuple(exclude_accounts),
     )
     started = datetime.now(UTC)
     clock = time.monotonic()
     try:
         with progress_reporter(enabled=not evaluation.quiet) as report:
-            inventory = collect_aws(options, progress=report)
+            if options.organization:
+                inventories: list[Inventory] = list(collect_aws_organization(options, progress=report))
+            else:
+                inventories = [collect_aws(options, progress=report)]
     except AwsCollectionFailed as error:
         fail(f"AWS scan failed: {error}")
     if snapshot is not None:
-        write_or_fail(snapshot, lambda: write_snapshot(snapshot, [inventory]))
-    result = evaluation.build([inventory], started_at=started, source="live")
+        write_or_fail(snapshot, lambda: write_snapshot(snapshot, inventories))
+    result = evaluation.build(inventories, started_at=started, source="live")
+    finish(result, evaluation, elapsed=time.monotonic() - clock)
+
+
+@app.command("gcp")
+def scan_gcp(
+    ctx: typer.Context,
+    projects: list[str] = typer.Option(
+        [],
+        "--project",
+        "-p",
+        help="Scan this project (repeatable). Default: every project the credential sees.",
+    ),
+    organization: str | None = typer.Option(
+        None, "--organization", help="Numeric organization id: its projects, and its Security Command Center."
+    ),
+    snapshot: Path | None = typer.Option(
+        None, "--snapshot", help="Also write the collected inventory (the audit evidence) to this file."
+    ),
+    json_out: Path | None = typer.Option(None, "--json", help=JSON_HELP),
+    benchmarks: list[str] = typer.Option([], "--benchmark", "-b", help=BENCHMARK_HELP),
+    exceptions: Path | None = typer.Option(None, "--exceptions", help=EXCEPTIONS_HELP),
+    no_history: bool = typer.Option(False, "--no-history", help=HISTORY_HELP),
+    output_dir: Path | None = typer.Option(None, "--output-dir", "-o", help=OUTPUT_DIR_HELP),
+    formats: str = typer.Option("pdf,json", "--format", "-f", help=FORMAT_HELP),
+    workers: int = typer.Option(16, "--workers", min=1, max=64, help="Concurrent API calls."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the one-line verdict."),
+) -> None:
+    """Collect GCP projects read-only (Application Default Credentials) and evaluate every GCP check."""
+    from auditor.cli.progress import progress_reporter
+    from auditor.providers.gcp import GcpCollectionFailed, GcpScanOptions, collect_gcp
+    from auditor.snapshot import write_snapshot
+
+    evaluation = Evaluation(
+        benchmarks=tuple(benchmarks),
+        exceptions=exceptions,
+        record_history=not no_history,
+        json_out=json_out,
+        quiet=quiet,
+        output_dir=output_dir,
+        formats=checked_formats(formats),
+    ).merged_with(ctx.obj if isinstance(ctx.obj, Evaluation) else None)
+    try:
+        options = GcpScanOptions(projects=tuple(projects), organization=organization, max_workers=workers)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--organization") from error
+    started = datetime.now(UTC)
+    clock = time.monotonic()
+    try:
+        with progress_reporter(enabled=not evaluation.quiet) as report:
+            inventories = collect_gcp(options, progress=report)
+    except GcpCollectionFailed as error:
+        fail(f"GCP scan failed: {error}")
+    if snapshot is not None:
+        write_or_fail(snapshot, lambda: write_snapshot(snapshot, list(inventories)))
+    result = evaluation.build(inventories, started_at=started, source="live")
     finish(result, evaluation, elapsed=time.monotonic() - clock)
 
 
@@ -283,3 +370,8 @@ def record(result: ScanResult) -> int | None:
             Text(f"warning: the scan was not recorded in the history: {error}", style="yellow")
         )
         return None
+
+
+from auditor.cli.scan_azure_command import scan_azure  # noqa: E402 - registered after the shared helpers
+
+app.command("azure")(scan_azure)

@@ -48,7 +48,10 @@ def verdict_line(result: ScanResult, elapsed: float | None = None) -> Text:
     for status in Status:
         line.append(f"{status.value} {counts[status]}", style=STATUS_STYLE[status])
         line.append("  ")
-    scope = ", ".join(f"{s.provider} {s.account} ({len(s.regions)} regions)" for s in result.scopes)
+    scope = ", ".join(
+        f"{s.provider} {s.account} " + ("(not entered)" if s.not_entered else f"({len(s.regions)} regions)")
+        for s in result.scopes
+    )
     line.append(Text(f"· {scope} · {result.api_calls} API calls"))
     if elapsed is not None:
         line.append(f" · {elapsed:.1f} s")
@@ -72,6 +75,7 @@ def print_summary(
         _print_exceptions(console, result)
         for score in result.benchmarks:
             _print_benchmark(console, score)
+        _print_accounts(console, result)
     for score in result.benchmarks:
         console.print(score_line(score))
     console.print(verdict_line(result, elapsed))
@@ -176,6 +180,34 @@ def _print_benchmark(console: Console, score: BenchmarkScore) -> None:
             ),
             Text(percent(figures.control_ratio)),
             Text(percent(figures.coverage)),
+        )
+    console.print()
+    console.print(table)
+
+
+def _print_accounts(console: Console, result: ScanResult) -> None:
+    """With several accounts: each account's score and coverage per benchmark, unreachable ones named."""
+    if not result.account_scores:
+        return
+    table = Table(title="Per account", title_justify="left", box=None, pad_edge=False)
+    for label in ("Provider", "Account", "Name", "Benchmark"):
+        table.add_column(label, no_wrap=True, overflow="ellipsis")
+    for label in ("Pass", "Fail", "Error", "Score", "Coverage"):
+        table.add_column(label, justify="right", no_wrap=True)
+    table.add_column("Note", overflow="fold")
+    for row in result.account_scores:
+        figures = row.figures
+        table.add_row(
+            Text(row.provider),
+            Text(row.account),
+            Text(row.name),
+            Text(row.benchmark_id),
+            Text(str(figures.passed)),
+            Text(str(figures.failed)),
+            Text(str(figures.errors)),
+            Text(percent(figures.control_ratio)),
+            Text(percent(figures.coverage)),
+            Text(f"not entered: {row.not_entered}" if row.not_entered else "", style="yellow"),
         )
     console.print()
     console.print(table)

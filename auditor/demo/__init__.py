@@ -27,6 +27,16 @@ def collect_demo(estate: Estate, progress: ProgressCallback | None = None) -> li
 
         spec = estate.aws
         runs.append(lambda: collect_aws_demo(spec, progress))
+    if estate.azure is not None:
+        from auditor.demo.azure import collect_azure_demo
+
+        azure_spec = estate.azure
+        runs.append(lambda: collect_azure_demo(azure_spec, progress))
+    if estate.gcp is not None:
+        from auditor.demo.gcp import collect_gcp_demo
+
+        gcp_spec = estate.gcp
+        runs.append(lambda: collect_gcp_demo(gcp_spec, progress))
     if not runs:
         raise DemoFailed("the estate describes no provider to simulate (aws:, azure: or gcp:)")
     inventories: list[Inventory] = []

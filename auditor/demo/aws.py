@@ -35,13 +35,21 @@ def collect_aws_demo(spec: AwsEstate, progress: ProgressCallback | None = None) 
     from auditor.demo import DemoFailed
     from auditor.emulators import moto_extensions
     from auditor.emulators.aws_seed import seed_aws
-    from auditor.providers.aws import AwsCollectionFailed, AwsScanOptions, collect_aws
+    from auditor.providers.aws import (
+        AwsCollectionFailed,
+        AwsScanOptions,
+        collect_aws,
+        collect_aws_organization,
+    )
 
     with mock_aws():
         moto_extensions.install()
         session = boto3.Session(region_name="us-east-1")
         seed_aws(spec, session, stable_ids=True)
         try:
+            if spec.organization is not None:
+                options = AwsScanOptions(organization=True, role_name=spec.organization.role_name)
+                return list(collect_aws_organization(options, progress=progress, session=session))
             return [collect_aws(AwsScanOptions(), progress=progress, session=session)]
         except AwsCollectionFailed as error:
             raise DemoFailed(f"AWS: {error}") from error

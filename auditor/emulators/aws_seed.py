@@ -27,6 +27,7 @@ from botocore.exceptions import ClientError
 
 from auditor.emulators.estate import (
     AwsEstate,
+    AwsOrganizationSpec,
     AwsRegionEstate,
     Destination,
     DistributionSpec,
@@ -116,6 +117,7 @@ def seed_aws(
     clients: boto3.Session | ClientFactory | None = None,
     *,
     stable_ids: bool = False,
+    clients_for_account: Callable[[str], ClientFactory] | None = None,
 ) -> SeededAws:
     """Create everything the estate describes; returns the ids and ARNs it created.
 
@@ -126,14 +128,55 @@ def seed_aws(
     do for a real account.
     """
     if clients is None or isinstance(clients, boto3.Session):
-        clients = client_factory(clients)
-    seeder = _AwsSeeder(estate, clients, stable_ids=stable_ids)
+        session = clients
+        clients = client_factory(session)
+        if clients_for_account is None:
+            clients_for_account = lambda account: client_factory(session, account_id=account)  # noqa: E731
+    result = _seed_account(_AwsSeeder(estate, clients, stable_ids=stable_ids))
+    organization = estate.organization
+    if organization is not None and organization.members:
+        if clients_for_account is None:
+            raise SeedError("an organization needs clients_for_account to seed its member accounts")
+        _seed_organization(estate, clients, organization)
+        for member in organization.members:
+            member_result = _seed_account(
+                _AwsSeeder(member, clients_for_account(member.account_id), stable_ids=stable_ids)
+            )
+            result.resources.update(
+                {f"{member.account_id}/{key}": value for key, value in member_result.resources.items()}
+            )
+    return result
+
+
+def _seed_account(seeder: _AwsSeeder) -> SeededAws:
     try:
         seeder.run()
     except ClientError as exc:
         operation = exc.operation_name
-        raise SeedError(f"seeding AWS failed at {seeder.step} ({operation}): {exc}") from exc
+        raise SeedError(
+            f"seeding AWS account {seeder.account} failed at {seeder.step} ({operation}): {exc}"
+        ) from exc
     return seeder.result
+
+
+def _seed_organization(estate: AwsEstate, clients: ClientFactory, organization: AwsOrganizationSpec) -> None:
+    """The organization, with each member created by the management account (with the scanner's
+    cross-account role, unless the member says it is not assumable)."""
+    from auditor.emulators.moto_organizations import create_member_account
+
+    org = clients("organizations", "us-east-1")
+    try:
+        org.create_organization(FeatureSet="ALL")
+        for member in organization.members:
+            create_member_account(
+                org,
+                member.account_id,
+                member.name,
+                member.email or f"aws+{member.account_id}@example.com",
+                organization.role_name if member.role_assumable else None,
+            )
+    except ClientError as exc:
+        raise SeedError(f"seeding the organization of {estate.account_id} failed: {exc}") from exc
 
 
 class _AwsSeeder:

@@ -36,8 +36,13 @@ from pydantic import (
     model_validator,
 )
 
+from auditor.emulators.estate_azure import AzureCrossReferenceError, AzureEstate
+from auditor.emulators.estate_gcp import GcpEstate
+
 __all__ = [
     "AwsEstate",
+    "AwsMemberAccount",
+    "AwsOrganizationSpec",
     "AwsRegionEstate",
     "Destination",
     "Estate",
@@ -533,12 +538,17 @@ class DistributionSpec(_Spec):
 
 
 class AwsEstate(_Spec):
+    """One AWS account; with ``organization``, the management account of an AWS Organization."""
+
     account_id: Annotated[str, Field(pattern=r"^\d{12}$")]
     enabled_regions: Annotated[list[RegionName], Field(min_length=1)]
     regions: dict[RegionName, AwsRegionEstate] = Field(default_factory=dict)
     trails: list[TrailSpec] = Field(default_factory=list)
     cloudfront_distributions: list[DistributionSpec] = Field(default_factory=list)
     cloudfront_web_acls: list[WebAclSpec] = Field(default_factory=list)
+    organization: AwsOrganizationSpec | None = Field(
+        default=None, description="Member accounts, when this is an organization's management account."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> AwsEstate:
@@ -564,6 +574,15 @@ class AwsEstate(_Spec):
                             f"no KMS key with alias {trail.kms_key!r} in {trail.home_region}",
                         )
                     )
+        if self.organization is not None:
+            for i, member in enumerate(self.organization.members):
+                if member.account_id == self.account_id:
+                    problems.append(
+                        (
+                            ("organization", "members", i, "account_id"),
+                            "a member account cannot be the management account",
+                        )
+                    )
         acls = {w.name for w in self.cloudfront_web_acls}
         problems += _duplicates([w.name for w in self.cloudfront_web_acls], "cloudfront_web_acls", "name")
         for i, distribution in enumerate(self.cloudfront_distributions):
@@ -582,6 +601,45 @@ class AwsEstate(_Spec):
         """The region's spec; an enabled region that the file does not describe is empty."""
         return self.regions.get(name) or AwsRegionEstate()
 
+    def accounts(self) -> list[AwsEstate]:
+        """This account, then the organization's member accounts."""
+        members = self.organization.members if self.organization is not None else []
+        return [self, *members]
+
+
+class AwsMemberAccount(AwsEstate):
+    """A member account of the organization: an account like any other, plus its name and whether the
+    scanner's cross-account role exists in it (``role_assumable: false`` makes it unreachable)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=50)]
+    email: str = ""
+    role_assumable: bool = True
+
+    @model_validator(mode="after")
+    def _no_nested_organization(self) -> AwsMemberAccount:
+        if self.organization is not None:
+            raise _CrossReferenceError([(("organization",), "a member account cannot hold an organization")])
+        return self
+
+
+class AwsOrganizationSpec(_Spec):
+    role_name: str = Field(
+        default="OrganizationAccountAccessRole",
+        description="The cross-account role created in each member whose role_assumable is true.",
+    )
+    members: list[AwsMemberAccount] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> AwsOrganizationSpec:
+        problems = _duplicates([m.account_id for m in self.members], "members", "account_id")
+        problems += _duplicates([m.name for m in self.members], "members", "name")
+        if problems:
+            raise _CrossReferenceError(problems)
+        return self
+
+
+AwsEstate.model_rebuild()
+
 
 class Estate(_Spec):
     """A simulated multi-cloud estate. ``azure`` and ``gcp`` will sit beside ``aws``."""
@@ -589,6 +647,8 @@ class Estate(_Spec):
     name: str = ""
     description: str = ""
     aws: AwsEstate | None = None
+    azure: AzureEstate | None = None
+    gcp: GcpEstate | None = None
 
 
 # --- Loading -----------------------------------------------------------------------------------
@@ -645,7 +705,7 @@ def _problems(error: ValidationError) -> list[tuple[Loc, str]]:
     for detail in error.errors(include_url=False):
         loc: Loc = tuple(detail["loc"])
         cause = (detail.get("ctx") or {}).get("error")
-        if isinstance(cause, _CrossReferenceError):
+        if isinstance(cause, _CrossReferenceError | AzureCrossReferenceError):
             problems += [((*loc, *relative), message) for relative, message in cause.problems]
             continue
         message = detail["msg"]

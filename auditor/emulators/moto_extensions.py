@@ -22,6 +22,8 @@ Added operations:
   estate can say exactly which regions are enabled (``set_enabled_regions``).
 - EC2 ``CreateFlowLogs`` accepts an S3 destination with a prefix (``arn:aws:s3:::bucket/prefix/``),
   which moto took for a bucket named ``bucket/prefix/``.
+- STS ``AssumeRole`` is refused unless the role exists in the target account, and Organizations member
+  accounts can be created with a given id (``auditor.emulators.moto_organizations``).
 - GuardDuty: ``GetDetector`` reports the legacy ``dataSources`` (S3 logs, EKS audit logs) from the
   detector's ``features``, as AWS keeps the two in step. ``CreateSampleFindings`` (one finding per
   type, with the severity of ``SAMPLE_SEVERITIES``, 5.0 otherwise), ``ListFindings`` (pages with
@@ -54,6 +56,8 @@ from moto.securityhub.exceptions import SecurityHubClientError
 from moto.securityhub.models import SecurityHubBackend, securityhub_backends
 from moto.securityhub.responses import SecurityHubResponse
 from moto.utilities.paginator import paginate
+
+from auditor.emulators import moto_organizations
 
 __all__ = [
     "DEFAULT_STANDARDS",
@@ -814,5 +818,6 @@ def install() -> None:
         GuardDutyResponse.get_findings = _gdr_get_findings  # type: ignore[attr-defined]
         GuardDutyResponse.archive_findings = _gdr_archive_findings  # type: ignore[attr-defined]
         guardduty_urls.url_paths.update(_GUARDDUTY_PATHS)
+        moto_organizations.install()
 
         setattr(SecurityHubBackend, _SENTINEL, True)

@@ -75,7 +75,11 @@ def serve(port: int = 5000, *, estate: str | Path | None = None, quiet: bool = F
                 aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
             )
             seed_aws(
-                loaded.aws, client_factory(session, endpoint_url=endpoint, account_id=loaded.aws.account_id)
+                loaded.aws,
+                client_factory(session, endpoint_url=endpoint, account_id=loaded.aws.account_id),
+                clients_for_account=lambda account: client_factory(
+                    session, endpoint_url=endpoint, account_id=account
+                ),
             )
         print(f"{READY} {endpoint}", flush=True)
         if not quiet:

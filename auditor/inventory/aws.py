@@ -449,6 +449,12 @@ class AwsInventory(_Model):
     )
     errors: list[CollectionError] = Field(default_factory=list)
     api_calls: dict[str, int] = Field(default_factory=dict, description="Calls made, by 'service:Operation'.")
+    entry_error: CollectionError | None = Field(
+        default=None,
+        description="Why the account could not be entered at all (e.g. its role could not be assumed); "
+        "then nothing was collected and every check of the account is ERROR.",
+    )
+    account_name: str = Field(default="", description="The account's name in the organization, if known.")
 
     @model_validator(mode="after")
     def _region_keys_match_names(self) -> AwsInventory:

@@ -1,8 +1,11 @@
 """The typed Azure inventory: what the collector saw in one subscription, and what it could not see.
 
 Same contract as ``AwsInventory``: every dataset is ``list[...] | None``; ``None`` means the read failed
-and a ``CollectionError`` for that (location, dataset) is in ``errors``. Subscription-wide datasets use
-the region ``GLOBAL``.
+and a ``CollectionError`` for that (location, dataset) is in ``errors``. An empty list means the read
+succeeded and there is nothing. Subscription-wide datasets use the region ``GLOBAL``; the flow logs of a
+network watcher are read per location, so their errors carry the watcher's location. The diagnostic
+settings of one resource (application gateway, key vault, DNS security policy) are kept on the resource;
+a failed read makes them ``None`` with an error for dataset ``resource_diagnostic_settings`` naming it.
 """
 
 from __future__ import annotations
@@ -15,10 +18,284 @@ from pydantic import BaseModel, ConfigDict, Field
 from auditor.model import CollectionError
 
 GLOBAL = "global"
+RESOURCE_DIAGNOSTICS = "resource_diagnostic_settings"
+"""The dataset name of per-resource diagnostic settings in ``CollectionError.dataset``."""
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def location_key(location: str) -> str:
+    """ARM's canonical location name: 'West Europe' and 'westeurope' are the same place."""
+    return location.replace(" ", "").lower()
+
+
+# --- Azure Monitor: diagnostic settings and activity-log alerts ------------------------------------
+
+
+class LogSetting(_Model):
+    """One log entry of a diagnostic setting: a category ('AuditEvent') or a group ('allLogs')."""
+
+    category: str = ""
+    category_group: str = ""
+    enabled: bool = False
+
+
+class DiagnosticSetting(_Model):
+    id: str = ""
+    name: str
+    logs: list[LogSetting] = Field(default_factory=list)
+    workspace_id: str = ""
+    storage_account_id: str = ""
+    event_hub_authorization_rule_id: str = ""
+    marketplace_partner_id: str = ""
+
+    @property
+    def has_destination(self) -> bool:
+        return bool(
+            self.workspace_id
+            or self.storage_account_id
+            or self.event_hub_authorization_rule_id
+            or self.marketplace_partner_id
+        )
+
+    def logs_enabled(self, *categories: str, groups: tuple[str, ...] = ("allLogs",)) -> bool:
+        """True when a destination is set and every named category is enabled (directly, or through
+        one of the category groups that contain it)."""
+        if not self.has_destination:
+            return False
+        enabled = {log.category.lower() for log in self.logs if log.enabled and log.category}
+        enabled_groups = {
+            log.category_group.lower() for log in self.logs if log.enabled and log.category_group
+        }
+        if any(group.lower() in enabled_groups for group in groups):
+            return True
+        return all(category.lower() in enabled for category in categories)
+
+
+class AlertCondition(_Model):
+    field: str
+    equals: str = ""
+    contains_any: list[str] = Field(default_factory=list)
+
+
+class ActivityLogAlert(_Model):
+    id: str
+    name: str
+    enabled: bool = True
+    scopes: list[str] = Field(default_factory=list)
+    conditions: list[AlertCondition] = Field(default_factory=list)
+    action_group_ids: list[str] = Field(default_factory=list)
+
+    def condition(self, field: str) -> list[str]:
+        """The values the alert requires for ``field`` (case-insensitive), from equals or containsAny."""
+        values: list[str] = []
+        for condition in self.conditions:
+            if condition.field.lower() == field.lower():
+                values += [condition.equals] if condition.equals else list(condition.contains_any)
+        return values
+
+
+# --- Defender for Cloud ----------------------------------------------------------------------------
+
+
+class DefenderPlan(_Model):
+    """A Defender for Cloud pricing (plan): ``tier`` 'Standard' means on, 'Free' means off."""
+
+    name: str
+    tier: str
+    sub_plan: str = ""
+    deprecated: bool = False
+    extensions: dict[str, bool] = Field(default_factory=dict, description="Plan extensions: name -> enabled.")
+
+    @property
+    def enabled(self) -> bool:
+        return self.tier.lower() == "standard"
+
+
+class AutoProvisioningSetting(_Model):
+    name: str
+    auto_provision: str = Field(description="'On' or 'Off'.")
+
+
+class SecuritySetting(_Model):
+    """A Defender for Cloud setting such as WDATP (endpoint protection) or MCAS."""
+
+    name: str
+    kind: str = ""
+    enabled: bool | None = None
+
+
+class SecurityContact(_Model):
+    """The subscription's security contact. Addresses are not stored: only how many there are."""
+
+    name: str
+    email_count: int = 0
+    alert_notifications: str = Field(default="", description="'On' or 'Off'.")
+    alert_minimal_severity: str = Field(default="", description="'High', 'Medium' or 'Low'.")
+    notify_roles_state: str = Field(default="", description="'On' or 'Off'.")
+    notify_roles: list[str] = Field(default_factory=list)
+
+
+# --- Networking -------------------------------------------------------------------------------------
+
+
+class SecurityRule(_Model):
+    name: str
+    direction: Literal["Inbound", "Outbound"] | str
+    access: Literal["Allow", "Deny"] | str
+    protocol: str = Field(description="'Tcp', 'Udp', 'Icmp', 'Esp', 'Ah' or '*'.")
+    priority: int = 0
+    source_prefixes: list[str] = Field(default_factory=list)
+    destination_ports: list[str] = Field(default_factory=list, description="'22', '1000-2000' or '*'.")
+
+
+class NetworkSecurityGroup(_Model):
+    id: str
+    name: str
+    location: str
+    rules: list[SecurityRule] = Field(default_factory=list)
+    subnet_ids: list[str] = Field(default_factory=list)
+    nic_ids: list[str] = Field(default_factory=list)
+
+
+class Subnet(_Model):
+    id: str
+    name: str
+    nsg_id: str = ""
+
+
+class VirtualNetwork(_Model):
+    id: str
+    name: str
+    location: str
+    subnets: list[Subnet] = Field(default_factory=list)
+
+
+class FlowLog(_Model):
+    """An NSG flow log or a VNet flow log (the target tells them apart)."""
+
+    id: str
+    name: str
+    location: str
+    target_resource_id: str
+    enabled: bool = False
+    storage_id: str = ""
+    retention_enabled: bool = False
+    retention_days: int = 0
+    traffic_analytics_enabled: bool = False
+    workspace_id: str = ""
+
+    @property
+    def target_kind(self) -> Literal["nsg", "vnet", "subnet", "nic", "other"]:
+        target = self.target_resource_id.lower()
+        if "/microsoft.network/networksecuritygroups/" in target:
+            return "nsg"
+        if "/subnets/" in target:
+            return "subnet"
+        if "/microsoft.network/virtualnetworks/" in target:
+            return "vnet"
+        if "/microsoft.network/networkinterfaces/" in target:
+            return "nic"
+        return "other"
+
+    @property
+    def retains_days(self) -> int | None:
+        """Days kept: None when retention is off (kept forever) or 0 days (also forever)."""
+        if not self.retention_enabled or self.retention_days == 0:
+            return None
+        return self.retention_days
+
+
+class NetworkWatcher(_Model):
+    id: str
+    name: str
+    location: str
+    provisioning_state: str = ""
+    flow_logs: list[FlowLog] | None = Field(
+        default=None, description="None when this watcher's flow logs could not be read."
+    )
+
+
+class ApplicationGateway(_Model):
+    id: str
+    name: str
+    location: str
+    sku_tier: str = Field(default="", description="'Standard_v2', 'WAF_v2', ...")
+    waf_config_enabled: bool = Field(default=False, description="The legacy in-gateway WAF configuration.")
+    waf_config_mode: str = ""
+    waf_config_request_body_check: bool | None = None
+    firewall_policy_id: str = ""
+    ssl_policy_type: str = ""
+    ssl_policy_name: str = ""
+    ssl_min_protocol_version: str = ""
+    http2_enabled: bool = False
+    diagnostic_settings: list[DiagnosticSetting] | None = None
+
+    @property
+    def is_waf_sku(self) -> bool:
+        return self.sku_tier.lower().startswith("waf")
+
+
+class WafPolicy(_Model):
+    """An Application Gateway WAF policy (ApplicationGatewayWebApplicationFirewallPolicies)."""
+
+    id: str
+    name: str
+    location: str
+    state: str = Field(default="", description="'Enabled' or 'Disabled'.")
+    mode: str = Field(default="", description="'Prevention' or 'Detection'.")
+    request_body_check: bool = False
+    managed_rule_sets: list[str] = Field(default_factory=list, description="'type/version' of each set.")
+    application_gateway_ids: list[str] = Field(default_factory=list)
+
+    @property
+    def enabled(self) -> bool:
+        return self.state.lower() == "enabled"
+
+    @property
+    def bot_protection(self) -> bool:
+        return any(
+            rule_set.lower().startswith("microsoft_botmanagerruleset/") for rule_set in self.managed_rule_sets
+        )
+
+
+class KeyVault(_Model):
+    id: str
+    name: str
+    location: str
+    diagnostic_settings: list[DiagnosticSetting] | None = None
+
+
+class DnsSecurityPolicy(_Model):
+    """A DNS security policy (Microsoft.Network/dnsResolverPolicies): its diagnostic settings log the
+    DNS queries of the virtual networks linked to it (the successor of the retired DNS Analytics)."""
+
+    id: str
+    name: str
+    location: str
+    virtual_network_ids: list[str] = Field(default_factory=list)
+    diagnostic_settings: list[DiagnosticSetting] | None = None
+
+
+# --- The inventory ---------------------------------------------------------------------------------
+
+DATASETS: tuple[str, ...] = (
+    "defender_plans",
+    "auto_provisioning",
+    "security_settings",
+    "security_contacts",
+    "activity_log_settings",
+    "activity_log_alerts",
+    "network_watchers",
+    "network_security_groups",
+    "virtual_networks",
+    "application_gateways",
+    "waf_policies",
+    "key_vaults",
+    "dns_security_policies",
+)
 
 
 class AzureInventory(_Model):
@@ -30,12 +307,34 @@ class AzureInventory(_Model):
     display_name: str = ""
     collected_at: datetime
     locations: list[str] = Field(default_factory=list, description="Locations that hold collected resources.")
+    defender_plans: list[DefenderPlan] | None = None
+    auto_provisioning: list[AutoProvisioningSetting] | None = None
+    security_settings: list[SecuritySetting] | None = None
+    security_contacts: list[SecurityContact] | None = None
+    activity_log_settings: list[DiagnosticSetting] | None = Field(
+        default=None, description="Diagnostic settings of the subscription's Activity Log."
+    )
+    activity_log_alerts: list[ActivityLogAlert] | None = None
+    network_watchers: list[NetworkWatcher] | None = None
+    network_security_groups: list[NetworkSecurityGroup] | None = None
+    virtual_networks: list[VirtualNetwork] | None = None
+    application_gateways: list[ApplicationGateway] | None = None
+    waf_policies: list[WafPolicy] | None = None
+    key_vaults: list[KeyVault] | None = None
+    dns_security_policies: list[DnsSecurityPolicy] | None = None
     errors: list[CollectionError] = Field(default_factory=list)
     api_calls: dict[str, int] = Field(default_factory=dict, description="Calls made, by 'service:Operation'.")
+    entry_error: CollectionError | None = Field(
+        default=None, description="Why nothing could be collected at all; every check is then ERROR."
+    )
 
     @property
     def account(self) -> str:
         return self.subscription_id
+
+    @property
+    def account_name(self) -> str:
+        return self.display_name
 
     def scope_regions(self) -> list[str]:
         return sorted(self.locations)
@@ -45,14 +344,25 @@ class AzureInventory(_Model):
         return [
             e
             for e in self.errors
-            if e.region == region and e.dataset in datasets and (not resource or e.resource in ("", resource))
+            if e.region == region
+            and e.dataset in datasets
+            and (not resource or e.resource.lower() in ("", resource.lower()))
         ]
+
+    def flow_logs(self) -> list[FlowLog] | None:
+        """Every flow log of every watcher; None when the watchers could not be listed."""
+        if self.network_watchers is None:
+            return None
+        return [log for watcher in self.network_watchers for log in watcher.flow_logs or []]
 
     def summary(self) -> dict[str, int]:
         """Resources collected per dataset (a dataset that could not be read is absent)."""
         counts: dict[str, int] = {}
-        for name in type(self).model_fields:
+        for name in DATASETS:
             value = getattr(self, name)
-            if name not in ("locations", "errors", "api_calls") and isinstance(value, list):
+            if isinstance(value, list):
                 counts[name] = len(value)
+        flow_logs = [w.flow_logs for w in self.network_watchers or [] if w.flow_logs is not None]
+        if flow_logs:
+            counts["flow_logs"] = sum(len(logs) for logs in flow_logs)
         return dict(sorted(counts.items()))

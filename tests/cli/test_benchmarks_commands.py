@@ -73,7 +73,8 @@ def test_show_baseline_prints_module_sections_and_pending_reasons():
     assert "module: Essential Network Logs > Log Types by Provider: Network flow / AWS VPC Flow Logs" in (
         result.output
     )
-    assert "pending: Azure is not collected yet" in result.output
+    assert "pending: GCP is not collected yet" in result.output
+    assert "azure.network.flow_logs_enabled" in result.output  # Azure is decided by checks now
     assert "[pending]" in result.output
 
 

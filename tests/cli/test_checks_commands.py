@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -31,7 +32,9 @@ def test_table_lists_ids_and_filters_by_provider():
     assert "aws.vpc.flow_logs_enabled" in result.output
     assert "aws.guardduty.enabled_all_regions" in result.output
     result = runner.invoke(app, ["checks", "list", "--provider", "azure", "--json"])
-    assert result.output.strip() == "[]"
+    listed = json.loads(result.output)
+    assert {c["provider"] for c in listed} == {"azure"}
+    assert "azure.network.flow_logs_enabled" in {c["id"] for c in listed}
 
 
 def test_unknown_provider_is_a_usage_error():
@@ -51,4 +54,18 @@ def test_docs_table_is_in_sync_with_the_code():
     expected = checks_markdown(load_checks().all("aws"))
     assert (ROOT / "docs" / "checks-aws.md").read_text() == expected, (
         "regenerate with: auditor checks list --provider aws --markdown > docs/checks-aws.md"
+    )
+
+
+def test_azure_docs_table_is_in_sync_with_the_code():
+    expected = checks_markdown(load_checks().all("azure"))
+    assert (ROOT / "docs" / "checks-azure.md").read_text() == expected, (
+        "regenerate with: auditor checks list --provider azure --markdown > docs/checks-azure.md"
+    )
+
+
+def test_gcp_docs_table_is_in_sync_with_the_code():
+    expected = checks_markdown(load_checks().all("gcp"))
+    assert (ROOT / "docs" / "checks-gcp.md").read_text() == expected, (
+        "regenerate with: auditor checks list --provider gcp --markdown > docs/checks-gcp.md"
     )

@@ -32,10 +32,25 @@ def test_demo_prints_pass_and_fail_writes_files_and_exits_3(demo_run):
     scan = json.loads((workdir / "demo-scan.json").read_text())
     statuses = {f["status"] for f in scan["findings"]}
     assert {"PASS", "FAIL"} <= statuses
-    assert "ERROR" not in statuses, [f for f in scan["findings"] if f["status"] == "ERROR"]
+    # the only ERRORs are the organization's member whose role cannot be assumed, each naming why
+    errors = [f for f in scan["findings"] if f["status"] == "ERROR"]
+    assert errors and {f["account"] for f in errors} == {"345678901234"}
+    assert all("sts:AssumeRole" in f["message"] for f in errors)
     assert scan["source"] == "demo" and scan["api_calls"] > 50
-    [scope] = scan["scopes"]
-    assert (scope["provider"], scope["account"]) == ("aws", "123456789012")
+    assert [s["provider"] for s in scan["scopes"]] == ["aws", "aws", "aws", "azure", "gcp"]
+    assert scan["scopes"][-1]["account"] == "demo-shop-prod"
+    aws_scopes = [s for s in scan["scopes"] if s["provider"] == "aws"]
+    assert [(s["account"], s["name"], bool(s["not_entered"])) for s in aws_scopes] == [
+        ("123456789012", "master", False),
+        ("246813579024", "shared-services", False),
+        ("345678901234", "legacy-sandbox", True),
+    ]
+    scope = aws_scopes[0]
+    per_account = {(a["account"], a["benchmark_id"]) for a in scan["account_scores"]}
+    assert ("345678901234", "cis-aws-7.0") in per_account and (
+        "246813579024",
+        "module4-baseline",
+    ) in per_account
     assert scope["regions"] == ["ap-southeast-2", "eu-west-1", "us-east-1"]
     assert scope["inventory_summary"]["vpcs"] == 5 and scope["inventory_summary"]["trails"] == 1
     for expected in ("FAIL", "PASS", "aws.guardduty.enabled_all_regions", "fix: aws"):
@@ -46,8 +61,12 @@ def test_demo_findings_follow_the_estate(demo_run):
     workdir, _ = demo_run
     findings = json.loads((workdir / "demo-scan.json").read_text())["findings"]
 
-    def status(check_id, region):
-        return {f["status"] for f in findings if f["check_id"] == check_id and f["region"] == region}
+    def status(check_id, region):  # in the management account, the one the assertions below describe
+        return {
+            f["status"]
+            for f in findings
+            if f["check_id"] == check_id and f["region"] == region and f["account"] == "123456789012"
+        }
 
     # GuardDuty is on in us-east-1 only; Security Hub has only the outdated CIS 1.2.0 standard.
     assert status("aws.guardduty.enabled_all_regions", "us-east-1") == {"PASS"}
@@ -112,3 +131,68 @@ def test_a_malformed_estate_exits_1_naming_the_file(tmp_path):
     )
     assert result.exit_code == 1
     assert "estate.yaml" in result.output and "bogus_key" in result.output
+
+
+def test_the_demo_scans_a_gcp_project_scored_against_cis_gcp_5_0(demo_run):
+    workdir, _ = demo_run
+    scan = json.loads((workdir / "demo-scan.json").read_text())
+    snapshot = json.loads((workdir / "demo-snapshot.json").read_text())
+    [gcp] = [inv for inv in snapshot["inventories"] if inv["provider"] == "gcp"]
+    assert gcp["project_id"] == "demo-shop-prod" and gcp["organization_id"] == "987654321098"
+    assert gcp["errors"] == [] and len(gcp["subnetworks"]) == 4
+    scores = {b["benchmark_id"]: b for b in scan["benchmarks"]}
+    assert set(scores) == {"cis-aws-7.0", "cis-azure-6.0", "cis-gcp-5.0", "module4-baseline"}
+    cis_gcp = scores["cis-gcp-5.0"]
+    assert cis_gcp["figures"]["passed"] > 0 and cis_gcp["figures"]["failed"] > 0
+    controls = {c["control_id"]: c["status"] for c in cis_gcp["controls"]}
+    # The estate's gaps: db-europe has no flow logs, batch-vpc no DNS logging, no Data Access audit logs.
+    assert controls["3.10"] == controls["2.13"] == controls["2.1"] == "FAIL"
+    assert controls["3.3"] == "PASS"  # DNSSEC on the public zone
+    findings = scan["findings"]
+
+    def status(check_id, name):
+        return {f["status"] for f in findings if f["check_id"] == check_id and f["resource_name"] == name}
+
+    assert status("gcp.compute.subnet_flow_logs_enabled", "proxy-only") == {"NOT_APPLICABLE"}
+    assert status("gcp.compute.subnet_flow_logs_enabled", "db-europe") == {"FAIL"}
+    assert status("gcp.compute.cloud_armor_logging_enabled", "unused-armor") == {"FAIL"}
+    baseline = {c["control_id"]: c["status"] for c in scores["module4-baseline"]["controls"]}
+    gcp_controls = [k for k in baseline if "GCP" in k]
+    assert gcp_controls and all(baseline[k] in ("PASS", "FAIL") for k in gcp_controls), baseline
+
+
+def test_demo_scan_includes_the_azure_subscription_and_its_cis_azure_6_0_score(demo_run):
+    workdir, result = demo_run
+    scan = json.loads((workdir / "demo-scan.json").read_text())
+    [azure] = [s for s in scan["scopes"] if s["provider"] == "azure"]
+    assert azure["account"] == "5ab50000-0000-4000-8000-0000000ac3e0"
+    assert azure["regions"] == ["northeurope", "westeurope"]
+    assert azure["inventory_summary"]["network_security_groups"] == 2
+    azure_findings = [f for f in scan["findings"] if f["provider"] == "azure"]
+    assert {"PASS", "FAIL"} <= {f["status"] for f in azure_findings}
+    scores = {b["benchmark_id"]: b for b in scan["benchmarks"]}
+    assert "cis-azure-6.0" in scores
+    figures = scores["cis-azure-6.0"]["figures"]
+    assert figures["in_scope"] == 63 and figures["errors"] == 0 and 0.5 < figures["coverage"] < 1
+    assert "cis-azure-6.0" in result.output
+    from pypdf import PdfReader
+
+    pdf = " ".join(page.extract_text() for page in PdfReader(workdir / "demo-report.pdf").pages)
+    assert (
+        "CIS Microsoft Azure Foundations Benchmark v6.0.0" in pdf and "azure.network.flow_logs_enabled" in pdf
+    )
+
+    def status(check_id, resource_end):
+        return {
+            f["status"]
+            for f in azure_findings
+            if f["check_id"] == check_id and f["resource_id"].endswith(resource_end)
+        }
+
+    # the deliberate gaps of the demo estate
+    assert status("azure.defender.key_vaults_plan_enabled", "KeyVaults") == {"FAIL"}
+    assert status("azure.defender.virtual_machines_plan_enabled", "VirtualMachines") == {"PASS"}
+    assert status("azure.network.flow_logs_enabled", "/branch") == {"FAIL"}
+    assert status("azure.network.nsg_flow_logs_migrated", "/web-nsg-flowlog") == {"FAIL"}
+    assert status("azure.dns.query_logging_enabled", "/core") == {"PASS"}
+    assert status("azure.network.waf_bot_protection", "/edge-waf") == {"FAIL"}

@@ -115,7 +115,9 @@ def test_the_pdf_text_has_cover_toc_footer_controls_and_commands(text, demo):
     squashed = re.sub(r"\s+", " ", text)
     for expected in (
         "Cloud posture audit report",
-        "aws 123456789012 (3 regions)",
+        "aws 123456789012 master (3 regions)",
+        "aws 345678901234 legacy-sandbox (not entered)",
+        "Scores per account",
         "ap-southeast-2, eu-west-1, us-east-1",
         demo.inventory_hash,
         "posture-auditor 0.1.0",

@@ -13,7 +13,9 @@ __all__ = ["AwsScanOptions", "ProgressCallback", "ProgressEvent"]
 class AwsScanOptions:
     """How to collect one AWS account.
 
-    ``regions`` empty means every region enabled for the account. ``max_attempts`` is botocore's
+    ``regions`` empty means every region enabled for the account. ``organization`` scans every account
+    of the caller's organization (``accounts`` only these, minus ``exclude_accounts``) through the
+    cross-account role ``role_name``. ``max_attempts`` is botocore's
     retry budget in attempts, the first included (1 = no retry), in mode "adaptive", which also
     slows a client down after it is throttled.
     """
@@ -24,6 +26,10 @@ class AwsScanOptions:
     connect_timeout: float = 5
     read_timeout: float = 20
     max_attempts: int = 6
+    organization: bool = False
+    role_name: str = "OrganizationAccountAccessRole"
+    accounts: tuple[str, ...] = ()
+    exclude_accounts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.max_workers < 1:

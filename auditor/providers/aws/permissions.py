@@ -12,8 +12,10 @@ from dataclasses import dataclass
 READ_PREFIXES = ("Describe", "List", "Get")
 """Operation names the collector may send. Anything else is refused before it leaves the process."""
 
-READ_ALLOW_LIST = frozenset({("sts", "GetCallerIdentity")})
-"""Reads outside the prefixes that are still allowed (GetCallerIdentity needs no permission at all)."""
+READ_ALLOW_LIST = frozenset({("sts", "GetCallerIdentity"), ("sts", "AssumeRole")})
+"""Calls outside the prefixes that are still allowed: GetCallerIdentity needs no permission at all;
+AssumeRole only issues temporary credentials (it changes no resource) and is how an organization scan
+enters each member account."""
 
 
 @dataclass(frozen=True)

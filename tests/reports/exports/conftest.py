@@ -62,11 +62,13 @@ EXCEPTIONS_YAML = """
 exceptions:
   - id: legacy-admin-ports
     check: aws.ec2.sg_no_admin_ports_ipv4
+    account: "123456789012"
     owner: alice@example.com
     reason: "Bastion hosts replaced in Q1"
     expires: 2027-03-31
   - id: eu-guardduty
     check: "aws.guardduty.*"
+    account: "123456789012"
     region: eu-west-1
     owner: bob@example.com
     reason: "Region being decommissioned"

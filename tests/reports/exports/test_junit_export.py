@@ -115,13 +115,20 @@ def test_outcomes_match_the_findings_exactly(any_result):
 
 def test_demo_counts(demo_result):
     root = ET.fromstring(to_junit(demo_result).encode("utf-8"))
-    [suite] = root
-    checks = {f.check_id for f in demo_result.findings}
-    failing = {f.check_id for f in demo_result.findings if f.status is Status.FAIL}
-    assert int(suite.get("tests")) == len(checks)
-    assert int(suite.get("failures")) == len(failing)
-    assert int(suite.get("errors")) == 0
-    assert suite.get("package") == f"aws.{ACCOUNT}"
+    suites = {suite.get("package"): suite for suite in root}
+    assert len(suites) == len(demo_result.scopes)  # one suite per account of the organization
+    for scope in demo_result.scopes:
+        suite = suites[f"{scope.provider}.{scope.account}"]
+        mine = [f for f in demo_result.findings if f.account == scope.account]
+        checks = {f.check_id for f in mine}
+        failing = {f.check_id for f in mine if f.status is Status.FAIL}
+        assert int(suite.get("tests")) == len(checks)
+        assert int(suite.get("failures")) == len(failing)
+        # only the member whose role cannot be assumed has errors: every one of its checks
+        assert int(suite.get("errors")) == (len(checks) if scope.not_entered else 0)
+    order = list(suites)
+    assert order[0] == f"aws.{ACCOUNT}" and order[-1] == "gcp.demo-shop-prod"
+    assert "azure.5ab50000-0000-4000-8000-0000000ac3e0" in suites
 
 
 def test_muting_turns_a_failure_into_a_pass_or_skip(demo_result, demo_muted_result):
@@ -144,7 +151,7 @@ def test_failure_lists_resources_and_fix(demo_result):
     failing = [
         f
         for f in demo_result.findings
-        if f.check_id == "aws.vpc.flow_logs_enabled" and f.status is Status.FAIL
+        if f.check_id == "aws.vpc.flow_logs_enabled" and f.status is Status.FAIL and f.account == ACCOUNT
     ]
     assert failure.get("message").startswith(f"{len(failing)} failing: ")
     for finding in failing:

@@ -204,10 +204,15 @@ def test_event_carries_resource_cloud_and_remediation(demo_result):
     for event, finding in zip(events, demo_result.findings, strict=True):
         assert event["finding_info"]["uid"] == finding.id == event["metadata"]["uid"]
         assert event["message"] == finding.message
+        provider, type_id, account_type = {
+            "aws": ("AWS", 10, "AWS Account"),
+            "azure": ("Azure", 99, "Azure Subscription"),
+            "gcp": ("GCP", 99, "GCP Project"),
+        }[finding.provider]
         assert event["cloud"] == {
-            "provider": "AWS",
+            "provider": provider,
             "region": finding.region,
-            "account": {"uid": finding.account, "type_id": 10, "type": "AWS Account"},
+            "account": {"uid": finding.account, "type_id": type_id, "type": account_type},
         }
         [resource] = event["resources"]
         assert resource["uid"] == finding.resource_id and resource["region"] == finding.region

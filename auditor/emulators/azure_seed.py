@@ -1,0 +1,416 @@
+"""Seed the ARM emulator from an estate's ``azure:`` part: the JSON the real ARM APIs return.
+
+``seed_azure(spec, emulator)`` registers, for every subscription, each list endpoint the collector reads
+(an empty list where the estate holds nothing, as ARM answers) and each resource's diagnostic settings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditor.emulators.arm_server import ArmEmulator
+from auditor.emulators.estate_azure import (
+    PLANS,
+    AzureEstate,
+    AzureSubscriptionEstate,
+    DiagnosticsSpec,
+    FlowLogSpec,
+    RuleSpec,
+)
+
+WATCHER_GROUP = "NetworkWatcherRG"
+MONITORING_GROUP = "rg-monitoring"
+ENDPOINT_PROTECTION_SETTING = "WDATP"
+
+
+def resource_id(subscription: str, group: str, provider_type: str, name: str) -> str:
+    return f"/subscriptions/{subscription}/resourceGroups/{group}/providers/{provider_type}/{name}"
+
+
+def workspace_id(subscription: str, workspace: str) -> str:
+    return resource_id(subscription, MONITORING_GROUP, "Microsoft.OperationalInsights/workspaces", workspace)
+
+
+def watcher_name(location: str) -> str:
+    return f"NetworkWatcher_{location}"
+
+
+def _diagnostic_setting(subscription: str, scope: str, spec: DiagnosticsSpec) -> dict[str, Any]:
+    if spec.categories is None:
+        logs = [{"categoryGroup": "allLogs", "enabled": True}]
+    else:
+        logs = [{"category": category, "enabled": True} for category in spec.categories]
+    return {
+        "id": f"{scope}/providers/microsoft.insights/diagnosticSettings/{spec.name}",
+        "name": spec.name,
+        "type": "Microsoft.Insights/diagnosticSettings",
+        "properties": {
+            "workspaceId": workspace_id(subscription, spec.workspace),
+            "logs": logs,
+            "metrics": [],
+        },
+    }
+
+
+def _rule(spec: RuleSpec) -> dict[str, Any]:
+    return {
+        "name": spec.name,
+        "properties": {
+            "protocol": spec.protocol,
+            "sourceAddressPrefix": spec.source,
+            "sourcePortRange": "*",
+            "destinationAddressPrefix": "*",
+            "destinationPortRange": spec.ports,
+            "access": spec.access,
+            "priority": spec.priority,
+            "direction": spec.direction,
+        },
+    }
+
+
+def _flow_log(subscription: str, location: str, name: str, target: str, spec: FlowLogSpec) -> dict[str, Any]:
+    analytics: dict[str, Any] = {"enabled": spec.traffic_analytics, "trafficAnalyticsInterval": 10}
+    if spec.workspace is not None:
+        analytics["workspaceResourceId"] = workspace_id(subscription, spec.workspace)
+        analytics["workspaceRegion"] = location
+    return {
+        "id": resource_id(
+            subscription,
+            WATCHER_GROUP,
+            "Microsoft.Network/networkWatchers",
+            f"{watcher_name(location)}/flowLogs/{name}",
+        ),
+        "name": name,
+        "location": location,
+        "type": "Microsoft.Network/networkWatchers/flowLogs",
+        "properties": {
+            "targetResourceId": target,
+            "storageId": resource_id(
+                subscription, MONITORING_GROUP, "Microsoft.Storage/storageAccounts", "flowlogs"
+            ),
+            "enabled": spec.enabled,
+            "retentionPolicy": {"days": spec.retention_days, "enabled": spec.retention_days > 0},
+            "format": {"type": "JSON", "version": 2},
+            "flowAnalyticsConfiguration": {"networkWatcherFlowAnalyticsConfiguration": analytics},
+            "provisioningState": "Succeeded",
+        },
+    }
+
+
+def subscription_document(spec: AzureSubscriptionEstate, tenant_id: str) -> dict[str, Any]:
+    return {
+        "id": f"/subscriptions/{spec.id}",
+        "subscriptionId": spec.id,
+        "tenantId": tenant_id,
+        "displayName": spec.name or spec.id,
+        "state": "Enabled",
+    }
+
+
+def seed_azure(spec: AzureEstate, emulator: ArmEmulator) -> None:
+    """Register every subscription of ``spec`` (and the subscription list) in the emulator."""
+    documents = [subscription_document(s, spec.tenant_id) for s in spec.subscriptions]
+    emulator.add_collection("/subscriptions", documents)
+    for subscription, document in zip(spec.subscriptions, documents, strict=True):
+        emulator.add_item(f"/subscriptions/{subscription.id}", document)
+        _seed_subscription(subscription, emulator)
+
+
+def _seed_subscription(spec: AzureSubscriptionEstate, emulator: ArmEmulator) -> None:
+    sub = spec.id
+    root = f"/subscriptions/{sub}"
+    security = f"{root}/providers/Microsoft.Security"
+
+    # Defender for Cloud
+    pricings = [
+        {
+            "id": f"{security}/pricings/{plan}",
+            "name": plan,
+            "type": "Microsoft.Security/pricings",
+            "properties": {"pricingTier": spec.defender.get(plan, "Free"), "freeTrialRemainingTime": "P0D"},  # type: ignore[call-overload]
+        }
+        for plan in PLANS
+    ]
+    emulator.add_collection(f"{security}/pricings", pricings, paged=False)
+    emulator.add_collection(
+        f"{security}/autoProvisioningSettings",
+        [
+            {
+                "id": f"{security}/autoProvisioningSettings/default",
+                "name": "default",
+                "type": "Microsoft.Security/autoProvisioningSettings",
+                "properties": {"autoProvision": "On" if spec.auto_provisioning else "Off"},
+            }
+        ],
+    )
+    emulator.add_collection(
+        f"{security}/settings",
+        [
+            {
+                "id": f"{security}/settings/{name}",
+                "name": name,
+                "type": "Microsoft.Security/settings",
+                "kind": "DataExportSettings",
+                "properties": {"enabled": enabled},
+            }
+            for name, enabled in ((ENDPOINT_PROTECTION_SETTING, spec.endpoint_protection), ("MCAS", False))
+        ],
+    )
+    contacts = []
+    if spec.security_contact is not None:
+        contact = spec.security_contact
+        contacts.append(
+            {
+                "id": f"{security}/securityContacts/default",
+                "name": "default",
+                "type": "Microsoft.Security/securityContacts",
+                "properties": {
+                    "emails": ";".join(contact.emails),
+                    "phone": "",
+                    "alertNotifications": {
+                        "state": "On" if contact.alert_severity else "Off",
+                        "minimalSeverity": contact.alert_severity or "High",
+                    },
+                    "notificationsByRole": {
+                        "state": "On" if contact.notify_roles else "Off",
+                        "roles": list(contact.notify_roles),
+                    },
+                },
+            }
+        )
+    emulator.add_collection(f"{security}/securityContacts", contacts)
+
+    # Azure Monitor: the Activity Log's diagnostic settings and activity-log alerts
+    emulator.add_collection(
+        f"{root}/providers/Microsoft.Insights/diagnosticSettings",
+        [_diagnostic_setting(sub, root, setting) for setting in spec.activity_log],
+    )
+    alerts = []
+    for alert in spec.activity_log_alerts:
+        conditions: list[dict[str, Any]] = [{"field": "category", "equals": alert.category}]
+        if alert.operation:
+            conditions.append({"field": "operationName", "equals": alert.operation})
+        alerts.append(
+            {
+                "id": resource_id(sub, MONITORING_GROUP, "Microsoft.Insights/activityLogAlerts", alert.name),
+                "name": alert.name,
+                "type": "Microsoft.Insights/ActivityLogAlerts",
+                "location": "Global",
+                "properties": {
+                    "scopes": [root],
+                    "condition": {"allOf": conditions},
+                    "actions": {
+                        "actionGroups": [
+                            {
+                                "actionGroupId": resource_id(
+                                    sub, MONITORING_GROUP, "Microsoft.Insights/actionGroups", "secops"
+                                )
+                            }
+                        ]
+                    },
+                    "enabled": alert.enabled,
+                },
+            }
+        )
+    emulator.add_collection(f"{root}/providers/Microsoft.Insights/activityLogAlerts", alerts)
+
+    # Networking
+    nsg_ids = {
+        n.name: resource_id(sub, n.resource_group, "Microsoft.Network/networkSecurityGroups", n.name)
+        for n in spec.network_security_groups
+    }
+    vnet_ids = {
+        v.name: resource_id(sub, v.resource_group, "Microsoft.Network/virtualNetworks", v.name)
+        for v in spec.virtual_networks
+    }
+    subnets_of_nsg: dict[str, list[str]] = {}
+    vnets = []
+    for vnet in spec.virtual_networks:
+        subnets = []
+        for subnet in vnet.subnets:
+            subnet_id = f"{vnet_ids[vnet.name]}/subnets/{subnet.name}"
+            properties: dict[str, Any] = {"addressPrefix": "10.0.0.0/24", "provisioningState": "Succeeded"}
+            if subnet.nsg is not None:
+                properties["networkSecurityGroup"] = {"id": nsg_ids[subnet.nsg]}
+                subnets_of_nsg.setdefault(subnet.nsg, []).append(subnet_id)
+            subnets.append({"id": subnet_id, "name": subnet.name, "properties": properties})
+        vnets.append(
+            {
+                "id": vnet_ids[vnet.name],
+                "name": vnet.name,
+                "type": "Microsoft.Network/virtualNetworks",
+                "location": vnet.location,
+                "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}, "subnets": subnets},
+            }
+        )
+    emulator.add_collection(f"{root}/providers/Microsoft.Network/virtualNetworks", vnets)
+    emulator.add_collection(
+        f"{root}/providers/Microsoft.Network/networkSecurityGroups",
+        [
+            {
+                "id": nsg_ids[nsg.name],
+                "name": nsg.name,
+                "type": "Microsoft.Network/networkSecurityGroups",
+                "location": nsg.location,
+                "properties": {
+                    "securityRules": [_rule(rule) for rule in nsg.rules],
+                    "subnets": [{"id": s} for s in subnets_of_nsg.get(nsg.name, [])],
+                },
+            }
+            for nsg in spec.network_security_groups
+        ],
+    )
+    flow_logs: dict[str, list[dict[str, Any]]] = {location: [] for location in spec.network_watchers}
+    for nsg in spec.network_security_groups:
+        if nsg.flow_log is not None:
+            flow_logs[nsg.location].append(
+                _flow_log(sub, nsg.location, f"{nsg.name}-flowlog", nsg_ids[nsg.name], nsg.flow_log)
+            )
+    for vnet in spec.virtual_networks:
+        if vnet.flow_log is not None:
+            flow_logs[vnet.location].append(
+                _flow_log(sub, vnet.location, f"{vnet.name}-flowlog", vnet_ids[vnet.name], vnet.flow_log)
+            )
+    watchers = []
+    for location in spec.network_watchers:
+        watcher_id = resource_id(
+            sub, WATCHER_GROUP, "Microsoft.Network/networkWatchers", watcher_name(location)
+        )
+        watchers.append(
+            {
+                "id": watcher_id,
+                "name": watcher_name(location),
+                "type": "Microsoft.Network/networkWatchers",
+                "location": location,
+                "properties": {"provisioningState": "Succeeded"},
+            }
+        )
+        emulator.add_collection(f"{watcher_id}/flowLogs", flow_logs[location])
+    emulator.add_collection(f"{root}/providers/Microsoft.Network/networkWatchers", watchers)
+
+    policy_ids = {
+        p.name: resource_id(
+            sub,
+            p.resource_group,
+            "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
+            p.name,
+        )
+        for p in spec.waf_policies
+    }
+    gateway_ids = {
+        g.name: resource_id(sub, g.resource_group, "Microsoft.Network/applicationGateways", g.name)
+        for g in spec.application_gateways
+    }
+    gateways = []
+    for gateway in spec.application_gateways:
+        properties: dict[str, Any] = {
+            "sku": {"name": gateway.tier, "tier": gateway.tier, "capacity": 2},
+            "sslPolicy": {"policyType": "Custom", "minProtocolVersion": gateway.min_tls},
+            "enableHttp2": gateway.http2,
+            "provisioningState": "Succeeded",
+        }
+        if gateway.waf_policy is not None:
+            properties["firewallPolicy"] = {"id": policy_ids[gateway.waf_policy]}
+        gateways.append(
+            {
+                "id": gateway_ids[gateway.name],
+                "name": gateway.name,
+                "type": "Microsoft.Network/applicationGateways",
+                "location": gateway.location,
+                "properties": properties,
+            }
+        )
+        emulator.add_collection(
+            f"{gateway_ids[gateway.name]}/providers/Microsoft.Insights/diagnosticSettings",
+            [_diagnostic_setting(sub, gateway_ids[gateway.name], gateway.diagnostics)]
+            if gateway.diagnostics
+            else [],
+        )
+    emulator.add_collection(f"{root}/providers/Microsoft.Network/applicationGateways", gateways)
+    policies = []
+    for policy in spec.waf_policies:
+        rule_sets = [{"ruleSetType": "Microsoft_DefaultRuleSet", "ruleSetVersion": "2.1"}]
+        if policy.bot_protection:
+            rule_sets.append({"ruleSetType": "Microsoft_BotManagerRuleSet", "ruleSetVersion": "1.1"})
+        policies.append(
+            {
+                "id": policy_ids[policy.name],
+                "name": policy.name,
+                "type": "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
+                "location": policy.location,
+                "properties": {
+                    "policySettings": {
+                        "state": "Enabled" if policy.enabled else "Disabled",
+                        "mode": policy.mode,
+                        "requestBodyCheck": policy.request_body_check,
+                    },
+                    "managedRules": {"managedRuleSets": rule_sets},
+                    "applicationGateways": [
+                        {"id": gateway_ids[g.name]}
+                        for g in spec.application_gateways
+                        if g.waf_policy == policy.name
+                    ],
+                },
+            }
+        )
+    emulator.add_collection(
+        f"{root}/providers/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", policies
+    )
+
+    # Key vaults, through the generic resource list
+    vaults = []
+    for vault in spec.key_vaults:
+        vault_id = resource_id(sub, vault.resource_group, "Microsoft.KeyVault/vaults", vault.name)
+        vaults.append(
+            {
+                "id": vault_id,
+                "name": vault.name,
+                "type": "Microsoft.KeyVault/vaults",
+                "location": vault.location,
+            }
+        )
+        emulator.add_collection(
+            f"{vault_id}/providers/Microsoft.Insights/diagnosticSettings",
+            [_diagnostic_setting(sub, vault_id, vault.diagnostics)] if vault.diagnostics else [],
+        )
+    emulator.add_collection(f"{root}/resources", vaults)
+
+    # DNS security policies and their virtual network links
+    dns_policies = []
+    for policy in spec.dns_security_policies:
+        policy_id = resource_id(
+            sub, policy.resource_group, "Microsoft.Network/dnsResolverPolicies", policy.name
+        )
+        dns_policies.append(
+            {
+                "id": policy_id,
+                "name": policy.name,
+                "type": "Microsoft.Network/dnsResolverPolicies",
+                "location": policy.location,
+                "properties": {
+                    "provisioningState": "Succeeded",
+                    "resourceGuid": "00000000-0000-0000-0000-000000000000",
+                },
+            }
+        )
+        emulator.add_collection(
+            f"{policy_id}/virtualNetworkLinks",
+            [
+                {
+                    "id": f"{policy_id}/virtualNetworkLinks/{vnet}-link",
+                    "name": f"{vnet}-link",
+                    "type": "Microsoft.Network/dnsResolverPolicies/virtualNetworkLinks",
+                    "location": policy.location,
+                    "properties": {
+                        "virtualNetwork": {"id": vnet_ids[vnet]},
+                        "provisioningState": "Succeeded",
+                    },
+                }
+                for vnet in policy.virtual_networks
+            ],
+        )
+        emulator.add_collection(
+            f"{policy_id}/providers/Microsoft.Insights/diagnosticSettings",
+            [_diagnostic_setting(sub, policy_id, policy.diagnostics)] if policy.diagnostics else [],
+        )
+    emulator.add_collection(f"{root}/providers/Microsoft.Network/dnsResolverPolicies", dns_policies)

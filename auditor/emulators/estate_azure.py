@@ -1,0 +1,271 @@
+"""The ``azure:`` part of an estate file: simulated Azure subscriptions, validated by pydantic.
+
+Each subscription lists what Defender for Cloud, Azure Monitor and the network hold. A diagnostic
+setting is written ``{workspace: NAME, categories: [...]}`` (no categories = the ``allLogs`` group);
+leaving it out leaves logging off. Resources sit in one resource group unless they name another.
+Example::
+
+    azure:
+      tenant_id: 11111111-1111-1111-1111-111111111111
+      subscriptions:
+        - id: 22222222-2222-2222-2222-222222222222
+          name: acme-prod
+          defender: {VirtualMachines: Standard, StorageAccounts: Free}
+          network_watchers: [westeurope]
+          network_security_groups:
+            - {name: web-nsg, location: westeurope, rules: [{name: ssh, ports: "22", source: "*"}]}
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "ActivityLogAlertSpec",
+    "AppGatewaySpec",
+    "AzureEstate",
+    "AzureSubscriptionEstate",
+    "DiagnosticsSpec",
+    "FlowLogSpec",
+    "NsgSpec",
+    "SecurityContactSpec",
+    "VnetSpec",
+    "WafPolicySpec",
+]
+
+Uuid = Annotated[
+    str, Field(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+]
+Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")]
+Location = Annotated[str, Field(pattern=r"^[a-z0-9]{3,40}$", description="ARM location name: westeurope.")]
+
+PLANS = (
+    "CloudPosture",
+    "Api",
+    "VirtualMachines",
+    "Containers",
+    "StorageAccounts",
+    "AppServices",
+    "CosmosDbs",
+    "OpenSourceRelationalDatabases",
+    "SqlServers",
+    "SqlServerVirtualMachines",
+    "KeyVaults",
+    "Arm",
+)
+PlanName = Literal[
+    "CloudPosture",
+    "Api",
+    "VirtualMachines",
+    "Containers",
+    "StorageAccounts",
+    "AppServices",
+    "CosmosDbs",
+    "OpenSourceRelationalDatabases",
+    "SqlServers",
+    "SqlServerVirtualMachines",
+    "KeyVaults",
+    "Arm",
+]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AzureCrossReferenceError(ValueError):
+    """References that do not resolve; ``problems`` are (relative location, message)."""
+
+    def __init__(self, problems: list[tuple[tuple[str | int, ...], str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(message for _, message in problems))
+
+
+class DiagnosticsSpec(_Spec):
+    """A diagnostic setting sending logs to a Log Analytics workspace."""
+
+    workspace: Name
+    categories: list[str] | None = Field(default=None, description="None: the allLogs category group.")
+    name: Name = "to-log-analytics"
+
+
+class FlowLogSpec(_Spec):
+    enabled: bool = True
+    retention_days: Annotated[int, Field(ge=0, le=365)] = 0
+    traffic_analytics: bool = False
+    workspace: Name | None = None
+
+
+class RuleSpec(_Spec):
+    name: Name
+    direction: Literal["Inbound", "Outbound"] = "Inbound"
+    access: Literal["Allow", "Deny"] = "Allow"
+    protocol: Literal["Tcp", "Udp", "Icmp", "*"] = "Tcp"
+    source: str = "*"
+    ports: str = Field(default="*", description="'22', '1000-2000' or '*'.")
+    priority: Annotated[int, Field(ge=100, le=4096)] = 100
+
+
+class NsgSpec(_Spec):
+    name: Name
+    location: Location
+    resource_group: Name = "rg-network"
+    rules: list[RuleSpec] = Field(default_factory=list)
+    flow_log: FlowLogSpec | None = Field(default=None, description="An NSG flow log (legacy).")
+
+
+class SubnetSpec(_Spec):
+    name: Name
+    nsg: Name | None = None
+
+
+class VnetSpec(_Spec):
+    name: Name
+    location: Location
+    resource_group: Name = "rg-network"
+    subnets: list[SubnetSpec] = Field(default_factory=list)
+    flow_log: FlowLogSpec | None = Field(default=None, description="A VNet flow log.")
+
+
+class WafPolicySpec(_Spec):
+    name: Name
+    location: Location
+    resource_group: Name = "rg-network"
+    enabled: bool = True
+    mode: Literal["Prevention", "Detection"] = "Prevention"
+    request_body_check: bool = True
+    bot_protection: bool = False
+
+
+class AppGatewaySpec(_Spec):
+    name: Name
+    location: Location
+    resource_group: Name = "rg-network"
+    tier: Literal["Standard_v2", "WAF_v2", "Standard", "WAF"] = "WAF_v2"
+    waf_policy: Name | None = None
+    min_tls: Literal["TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3"] = "TLSv1_2"
+    http2: bool = True
+    diagnostics: DiagnosticsSpec | None = None
+
+
+class KeyVaultSpec(_Spec):
+    name: Name
+    location: Location
+    resource_group: Name = "rg-security"
+    diagnostics: DiagnosticsSpec | None = None
+
+
+class DnsSecurityPolicySpec(_Spec):
+    name: Name
+    location: Location
+    resource_group: Name = "rg-network"
+    virtual_networks: list[Name] = Field(default_factory=list)
+    diagnostics: DiagnosticsSpec | None = None
+
+
+class SecurityContactSpec(_Spec):
+    emails: list[str] = Field(default_factory=list)
+    alert_severity: Literal["High", "Medium", "Low"] | None = Field(
+        default=None, description="None: alert notifications off."
+    )
+    notify_roles: list[Literal["Owner", "AccountAdmin", "Contributor", "ServiceAdmin"]] = Field(
+        default_factory=list
+    )
+
+
+class ActivityLogAlertSpec(_Spec):
+    name: Name
+    operation: str | None = Field(default=None, description="operationName, e.g. Microsoft.Network/...")
+    category: Literal["Administrative", "ServiceHealth", "Security", "Policy"] = "Administrative"
+    enabled: bool = True
+
+
+class AzureSubscriptionEstate(_Spec):
+    id: Uuid
+    name: str = ""
+    defender: dict[PlanName, Literal["Standard", "Free"]] = Field(
+        default_factory=dict, description="Plans not named are Free."
+    )
+    endpoint_protection: bool = False
+    auto_provisioning: bool = False
+    security_contact: SecurityContactSpec | None = None
+    activity_log: list[DiagnosticsSpec] = Field(default_factory=list)
+    activity_log_alerts: list[ActivityLogAlertSpec] = Field(default_factory=list)
+    network_watchers: list[Location] = Field(default_factory=list)
+    network_security_groups: list[NsgSpec] = Field(default_factory=list)
+    virtual_networks: list[VnetSpec] = Field(default_factory=list)
+    waf_policies: list[WafPolicySpec] = Field(default_factory=list)
+    application_gateways: list[AppGatewaySpec] = Field(default_factory=list)
+    key_vaults: list[KeyVaultSpec] = Field(default_factory=list)
+    dns_security_policies: list[DnsSecurityPolicySpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> AzureSubscriptionEstate:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        for field in (
+            "network_security_groups",
+            "virtual_networks",
+            "waf_policies",
+            "application_gateways",
+            "key_vaults",
+            "dns_security_policies",
+        ):
+            seen: set[str] = set()
+            for i, spec in enumerate(getattr(self, field)):
+                if spec.name in seen:
+                    problems.append(((field, i, "name"), f"duplicate name {spec.name!r}"))
+                seen.add(spec.name)
+        watchers = set(self.network_watchers)
+        nsgs = {n.name for n in self.network_security_groups}
+        vnets = {v.name for v in self.virtual_networks}
+        policies = {p.name for p in self.waf_policies}
+        for i, nsg in enumerate(self.network_security_groups):
+            if nsg.flow_log is not None and nsg.location not in watchers:
+                problems.append(
+                    (("network_security_groups", i, "flow_log"), f"no network watcher in {nsg.location}")
+                )
+        for i, vnet in enumerate(self.virtual_networks):
+            if vnet.flow_log is not None and vnet.location not in watchers:
+                problems.append(
+                    (("virtual_networks", i, "flow_log"), f"no network watcher in {vnet.location}")
+                )
+            for j, subnet in enumerate(vnet.subnets):
+                if subnet.nsg is not None and subnet.nsg not in nsgs:
+                    problems.append(
+                        (
+                            ("virtual_networks", i, "subnets", j, "nsg"),
+                            f"no network security group {subnet.nsg!r}",
+                        )
+                    )
+        for i, gateway in enumerate(self.application_gateways):
+            if gateway.waf_policy is not None and gateway.waf_policy not in policies:
+                problems.append(
+                    (("application_gateways", i, "waf_policy"), f"no WAF policy named {gateway.waf_policy!r}")
+                )
+        for i, policy in enumerate(self.dns_security_policies):
+            for j, vnet in enumerate(policy.virtual_networks):
+                if vnet not in vnets:
+                    problems.append(
+                        (("dns_security_policies", i, "virtual_networks", j), f"no virtual network {vnet!r}")
+                    )
+        if problems:
+            raise AzureCrossReferenceError(problems)
+        return self
+
+
+class AzureEstate(_Spec):
+    tenant_id: Uuid
+    subscriptions: Annotated[list[AzureSubscriptionEstate], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique_subscriptions(self) -> AzureEstate:
+        seen: set[str] = set()
+        for i, subscription in enumerate(self.subscriptions):
+            if subscription.id.lower() in seen:
+                raise AzureCrossReferenceError(
+                    [(("subscriptions", i, "id"), f"duplicate subscription {subscription.id}")]
+                )
+            seen.add(subscription.id.lower())
+        return self

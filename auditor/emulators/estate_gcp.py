@@ -1,0 +1,315 @@
+"""The ``gcp:`` part of an estate file: one organization (Security Command Center) and its projects.
+
+::
+
+    gcp:
+      organization:
+        id: "123456789012"
+        scc:
+          asset_discovery: false
+          services: {security-health-analytics: ENABLED, event-threat-detection: DISABLED}
+          findings: [{category: OPEN_FIREWALL, severity: HIGH, project: shop-prod, count: 2}]
+      projects:
+        - id: shop-prod
+          networks:
+            - name: prod-vpc
+              dns_logging: true          # a DNS server policy with logging bound to the network
+              subnets: [{name: web, region: europe-west1, cidr: 10.0.0.0/24, flow_logs: true}]
+
+A field left out leaves the feature off. Errors name the file, the place and the line, like the rest of
+the estate (``auditor.emulators.estate``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = ["GcpEstate", "GcpOrganizationEstate", "GcpProjectEstate"]
+
+_PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+_NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
+_REGION = re.compile(r"^[a-z]+-[a-z]+[0-9]+$")
+_PORTS = re.compile(r"^(tcp|udp|icmp|all|[0-9]+)(:[0-9]+(-[0-9]+)?)?$")
+
+SCC_SERVICES = (
+    "security-health-analytics",
+    "event-threat-detection",
+    "container-threat-detection",
+    "virtual-machine-threat-detection",
+    "web-security-scanner",
+)
+SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
+SUBNET_PURPOSES = (
+    "PRIVATE",
+    "REGIONAL_MANAGED_PROXY",
+    "GLOBAL_MANAGED_PROXY",
+    "INTERNAL_HTTPS_LOAD_BALANCER",
+    "PRIVATE_SERVICE_CONNECT",
+    "PRIVATE_NAT",
+)
+DNSSEC_ALGORITHMS = ("rsasha1", "rsasha256", "rsasha512", "ecdsap256sha256", "ecdsap384sha384")
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _name(value: str) -> str:
+    if not _NAME.match(value):
+        raise ValueError(f"{value!r} is not a valid GCP resource name (lowercase letters, digits, '-')")
+    return value
+
+
+class SubnetEstate(_Spec):
+    name: str
+    region: str
+    cidr: str
+    purpose: Literal[
+        "PRIVATE",
+        "REGIONAL_MANAGED_PROXY",
+        "GLOBAL_MANAGED_PROXY",
+        "INTERNAL_HTTPS_LOAD_BALANCER",
+        "PRIVATE_SERVICE_CONNECT",
+        "PRIVATE_NAT",
+    ] = "PRIVATE"
+    flow_logs: bool = False
+    flow_sampling: float = Field(default=0.5, ge=0, le=1)
+
+    _check_name = field_validator("name")(_name)
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if not _REGION.match(value):
+            raise ValueError(f"{value!r} is not a GCP region such as 'europe-west1'")
+        return value
+
+    @field_validator("cidr")
+    @classmethod
+    def _cidr(cls, value: str) -> str:
+        try:
+            return str(ipaddress.IPv4Network(value, strict=True))
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not an IPv4 CIDR block: {error}") from None
+
+
+class NetworkEstate(_Spec):
+    name: str
+    mode: Literal["auto", "custom", "legacy"] = "custom"
+    dns_logging: bool = Field(default=False, description="Bind a DNS server policy with logging on.")
+    subnets: list[SubnetEstate] = Field(default_factory=list)
+
+    _check_name = field_validator("name")(_name)
+
+    @model_validator(mode="after")
+    def _legacy_has_no_subnets(self) -> NetworkEstate:
+        if self.mode == "legacy" and self.subnets:
+            raise ValueError("a legacy network has no subnets")
+        names = [s.name for s in self.subnets]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"subnet names repeated: {', '.join(repeated)}")
+        return self
+
+
+class FirewallEstate(_Spec):
+    name: str
+    network: str
+    direction: Literal["INGRESS", "EGRESS"] = "INGRESS"
+    source_ranges: list[str] = Field(default_factory=lambda: ["0.0.0.0/0"])
+    allow: list[str] = Field(description="'tcp:22', 'tcp:80-443', 'udp', 'all', ...")
+    priority: int = Field(default=1000, ge=0, le=65535)
+    disabled: bool = False
+    logging: bool = False
+
+    _check_name = field_validator("name")(_name)
+
+    @field_validator("allow")
+    @classmethod
+    def _allow(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not _PORTS.match(value):
+                raise ValueError(f"{value!r} is not PROTOCOL[:PORT[-PORT]] (e.g. 'tcp:22')")
+        return values
+
+
+class ManagedZoneEstate(_Spec):
+    name: str
+    dns_name: str
+    visibility: Literal["public", "private"] = "public"
+    dnssec: bool = False
+    key_signing_algorithm: Literal[
+        "rsasha1", "rsasha256", "rsasha512", "ecdsap256sha256", "ecdsap384sha384"
+    ] = "rsasha256"
+    zone_signing_algorithm: Literal[
+        "rsasha1", "rsasha256", "rsasha512", "ecdsap256sha256", "ecdsap384sha384"
+    ] = "rsasha256"
+
+    _check_name = field_validator("name")(_name)
+
+    @field_validator("dns_name")
+    @classmethod
+    def _dns_name(cls, value: str) -> str:
+        if not value.endswith("."):
+            raise ValueError(f"{value!r} must end with a dot, like 'example.com.'")
+        return value
+
+
+class SecurityPolicyEstate(_Spec):
+    name: str
+    log_level: Literal["NORMAL", "VERBOSE"] = "NORMAL"
+
+    _check_name = field_validator("name")(_name)
+
+
+class BackendServiceEstate(_Spec):
+    name: str
+    region: str = Field(default="global", description="'global' or a region for a regional backend service.")
+    protocol: Literal["HTTP", "HTTPS", "HTTP2", "TCP", "SSL", "UDP", "GRPC"] = "HTTPS"
+    load_balancing_scheme: str = "EXTERNAL_MANAGED"
+    logging: bool = False
+    sample_rate: float = Field(default=1.0, ge=0, le=1)
+    security_policy: str | None = None
+
+    _check_name = field_validator("name")(_name)
+
+
+class LogSinkEstate(_Spec):
+    name: str
+    destination: str
+    filter: str = ""
+    disabled: bool = False
+
+
+class BucketEstate(_Spec):
+    name: str
+    retention_days: int | None = Field(default=None, ge=1, le=36500)
+    locked: bool = False
+
+    @model_validator(mode="after")
+    def _lock_needs_retention(self) -> BucketEstate:
+        if self.locked and self.retention_days is None:
+            raise ValueError("a locked bucket needs retention_days (Bucket Lock locks a retention policy)")
+        return self
+
+
+class LogMetricEstate(_Spec):
+    name: str
+    filter: str
+
+
+class AlertPolicyEstate(_Spec):
+    name: str
+    metric: str = Field(description="The log-based metric it alerts on.")
+    enabled: bool = True
+
+
+class AuditLogEstate(_Spec):
+    service: str = "allServices"
+    log_types: list[Literal["ADMIN_READ", "DATA_WRITE", "DATA_READ"]]
+    exempted: list[str] = Field(default_factory=list)
+
+
+class GcpProjectEstate(_Spec):
+    id: str
+    number: str = ""
+    name: str = ""
+    networks: list[NetworkEstate] = Field(default_factory=list)
+    firewalls: list[FirewallEstate] = Field(default_factory=list)
+    managed_zones: list[ManagedZoneEstate] = Field(default_factory=list)
+    security_policies: list[SecurityPolicyEstate] = Field(default_factory=list)
+    backend_services: list[BackendServiceEstate] = Field(default_factory=list)
+    log_sinks: list[LogSinkEstate] = Field(default_factory=list)
+    buckets: list[BucketEstate] = Field(default_factory=list)
+    apis: list[str] = Field(
+        default_factory=lambda: ["compute.googleapis.com", "dns.googleapis.com", "logging.googleapis.com"],
+        description="The enabled APIs (Service Usage).",
+    )
+    log_metrics: list[LogMetricEstate] = Field(default_factory=list)
+    alert_policies: list[AlertPolicyEstate] = Field(default_factory=list)
+    audit_logs: list[AuditLogEstate] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _project_id(cls, value: str) -> str:
+        if not _PROJECT_ID.match(value):
+            raise ValueError(f"{value!r} is not a GCP project id (6-30 lowercase letters, digits, '-')")
+        return value
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> GcpProjectEstate:
+        networks = {n.name for n in self.networks}
+        problems = [
+            f"firewalls[{i}].network: no network {f.network!r} in the project"
+            for i, f in enumerate(self.firewalls)
+            if f.network not in networks
+        ]
+        policies = {p.name for p in self.security_policies}
+        problems += [
+            f"backend_services[{i}].security_policy: no security policy {b.security_policy!r} in the project"
+            for i, b in enumerate(self.backend_services)
+            if b.security_policy is not None and b.security_policy not in policies
+        ]
+        metrics = {m.name for m in self.log_metrics}
+        problems += [
+            f"alert_policies[{i}].metric: no log metric {a.metric!r} in the project"
+            for i, a in enumerate(self.alert_policies)
+            if a.metric not in metrics
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class SccFindingEstate(_Spec):
+    category: str
+    severity: Literal["CRITICAL", "HIGH", "MEDIUM", "LOW"]
+    project: str
+    count: int = Field(default=1, ge=1, le=500)
+    state: Literal["ACTIVE", "INACTIVE"] = "ACTIVE"
+
+
+class SccEstate(_Spec):
+    asset_discovery: bool = False
+    services: dict[str, Literal["ENABLED", "DISABLED", "INHERITED"]] = Field(default_factory=dict)
+    findings: list[SccFindingEstate] = Field(default_factory=list)
+
+    @field_validator("services")
+    @classmethod
+    def _known_services(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(SCC_SERVICES))
+        if unknown:
+            raise ValueError(
+                f"unknown SCC service(s) {', '.join(unknown)} (known: {', '.join(SCC_SERVICES)})"
+            )
+        return value
+
+
+class GcpOrganizationEstate(_Spec):
+    id: str = Field(pattern=r"^[0-9]{6,20}$")
+    scc: SccEstate = Field(default_factory=SccEstate)
+
+
+class GcpEstate(_Spec):
+    organization: GcpOrganizationEstate | None = None
+    projects: list[GcpProjectEstate] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> GcpEstate:
+        ids = [p.id for p in self.projects]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"project ids repeated: {', '.join(repeated)}")
+        if self.organization is not None:
+            unknown = sorted({f.project for f in self.organization.scc.findings} - set(ids))
+            if unknown:
+                raise ValueError(f"organization.scc.findings name unknown project(s): {', '.join(unknown)}")
+        return self
+
+    def project_number(self, index: int) -> str:
+        """The project's number: the estate's, or a stable one made from its position."""
+        return self.projects[index].number or str(100000000000 + index + 1)

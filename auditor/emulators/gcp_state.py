@@ -1,0 +1,53 @@
+"""What the GCP emulators serve: resources as the APIs return them (REST JSON, camelCase).
+
+The seeder (``auditor.emulators.gcp_seed``) fills it from an estate; the REST emulator serves the Compute,
+DNS, Resource Manager and SCC management parts as JSON, the gRPC emulator builds proto-plus messages from
+the Security Command Center, Logging and Monitoring parts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Json = dict[str, Any]
+
+
+@dataclass
+class GcpProjectState:
+    project_id: str
+    number: str
+    display_name: str = ""
+    parent: str = ""
+    networks: list[Json] = field(default_factory=list)
+    subnetworks: dict[str, list[Json]] = field(default_factory=dict, metadata={"doc": "by region"})
+    firewalls: list[Json] = field(default_factory=list)
+    backend_services: dict[str, list[Json]] = field(default_factory=dict, metadata={"doc": "by scope"})
+    security_policies: dict[str, list[Json]] = field(default_factory=dict, metadata={"doc": "by scope"})
+    dns_policies: list[Json] = field(default_factory=list)
+    managed_zones: list[Json] = field(default_factory=list)
+    iam_policy: Json = field(default_factory=dict)
+    log_sinks: list[Json] = field(default_factory=list)
+    log_metrics: list[Json] = field(default_factory=list)
+    services: list[Json] = field(default_factory=list, metadata={"doc": "Service Usage: enabled APIs"})
+    alert_policies: list[Json] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list, metadata={"doc": "every region the project can use"})
+
+
+@dataclass
+class GcpOrganizationState:
+    organization_id: str
+    settings: Json = field(default_factory=dict)
+    services: list[Json] = field(default_factory=list)
+    sources: list[Json] = field(default_factory=list)
+    findings: list[Json] = field(default_factory=list, metadata={"doc": "ListFindingsResult-shaped"})
+
+
+@dataclass
+class GcpEmulatorState:
+    projects: dict[str, GcpProjectState] = field(default_factory=dict)
+    buckets: dict[str, Json] = field(default_factory=dict, metadata={"doc": "Cloud Storage buckets by name"})
+    organization: GcpOrganizationState | None = None
+
+    def project(self, project_id: str) -> GcpProjectState | None:
+        return self.projects.get(project_id)

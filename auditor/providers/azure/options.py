@@ -1,0 +1,33 @@
+"""What a caller can tune about an Azure scan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class AzureScanOptions:
+    """How to collect Azure subscriptions.
+
+    ``subscriptions`` empty means every subscription the credential sees. ``base_url`` and
+    ``connection_verify`` point the clients elsewhere than ARM (the emulator: its URL and its
+    self-signed certificate). ``retry_total`` and ``retry_backoff_factor`` are azure-core's retry
+    budget; throttled (429) and 5xx answers are retried, honouring ``Retry-After``.
+    """
+
+    subscriptions: tuple[str, ...] = ()
+    tenant: str | None = None
+    max_workers: int = 16
+    base_url: str = "https://management.azure.com"
+    connection_verify: bool | Path = True
+    retry_total: int = 6
+    retry_backoff_factor: float = 0.8
+    connection_timeout: float = 5
+    read_timeout: float = 30
+
+    def __post_init__(self) -> None:
+        if self.max_workers < 1:
+            raise ValueError("max_workers must be at least 1")
+        if self.retry_total < 0:
+            raise ValueError("retry_total must be 0 or more")

@@ -1,0 +1,150 @@
+"""``collect_gcp``: the scanned projects (and their organizations' SCC), every unit, concurrently.
+
+The flow: credentials (ADC, or anonymous for the emulators), the projects to scan (Resource Manager v3),
+then one thread pool over (project, unit) work plus one SCC unit per organization. Each unit fills its
+datasets independently; a failed read becomes ``None`` plus a ``CollectionError``, never an empty list.
+Returns one ``GcpInventory`` per project.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from datetime import UTC, datetime
+from typing import Any
+
+from auditor.inventory.gcp import GcpInventory
+from auditor.model import CollectionError
+from auditor.progress import ProgressCallback, ProgressCounter
+from auditor.providers.gcp.clients import GcpClients, credentials_for
+from auditor.providers.gcp.options import GcpScanOptions
+from auditor.providers.gcp.projects import READS as PROJECT_READS
+from auditor.providers.gcp.projects import ProjectScope, resolve_projects
+from auditor.providers.gcp.readonly import ReadOnlyGuard
+from auditor.providers.gcp.unit import ApiCallCounter, Runtime, Unit, UnitContext
+from auditor.providers.gcp.units import ORGANIZATION_UNITS, PROJECT_UNITS
+from auditor.providers.gcp.units.scc import findings_for_project
+
+
+def declared_reads() -> list[tuple[str, str]]:
+    """Every (service, method) the collector may send."""
+    units = (*PROJECT_UNITS, *ORGANIZATION_UNITS)
+    return sorted({*PROJECT_READS, *(read for unit in units for read in unit.reads)})
+
+
+def _run_all(executor: ThreadPoolExecutor, jobs: list[Callable[[], UnitContext]]) -> list[UnitContext]:
+    futures: list[Future[UnitContext]] = [executor.submit(job) for job in jobs]
+    done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+    for future in done:
+        error = future.exception()
+        if error is not None:
+            for other in pending:
+                other.cancel()
+            raise error
+    return [future.result() for future in futures]
+
+
+def collect_gcp(options: GcpScanOptions, progress: ProgressCallback | None = None) -> list[GcpInventory]:
+    """Collect GCP read-only into one typed ``GcpInventory`` per project.
+
+    Raises ``GcpCollectionFailed`` when the scan cannot start (no credentials, no project); every failure
+    after that is kept in the inventories (``None`` + ``CollectionError``).
+    """
+    collected_at = datetime.now(UTC)
+    counter = ApiCallCounter()
+    runtime = Runtime(GcpClients(options, credentials_for(options)), ReadOnlyGuard(declared_reads()), counter)
+    projects = resolve_projects(runtime, options)
+    organizations = sorted({p.organization_id for p in projects if p.organization_id})
+
+    work: list[tuple[Unit, str, str]] = [
+        (u, p.project_id, p.project_id) for p in projects for u in PROJECT_UNITS
+    ]
+    work += [(u, "", org) for org in organizations for u in ORGANIZATION_UNITS]
+
+    def progress_key(unit: Unit, target: str) -> str:
+        """Progress rows: one per project, one per organization (its SCC units)."""
+        return target if unit.scope == "project" else f"organizations/{target}"
+
+    planned = Counter(progress_key(unit, target) for unit, _account, target in work)
+    tracker = ProgressCounter(progress, planned=planned, provider="gcp", account=options.organization or "")
+
+    def job(unit: Unit, account: str, target: str) -> Callable[[], UnitContext]:
+        def run() -> UnitContext:
+            context = unit.run(runtime, account, target)
+            tracker.finished(progress_key(unit, target), unit.service)
+            return context
+
+        return run
+
+    project_values: dict[str, dict[str, Any]] = {p.project_id: {} for p in projects}
+    project_errors: dict[str, list[CollectionError]] = {p.project_id: [] for p in projects}
+    org_values: dict[str, dict[str, Any]] = {org: {} for org in organizations}
+    org_errors: dict[str, list[CollectionError]] = {org: [] for org in organizations}
+    with ThreadPoolExecutor(max_workers=options.max_workers, thread_name_prefix="gcp-collect") as executor:
+        for (unit, account, target), context in zip(
+            work, _run_all(executor, [job(*w) for w in work]), strict=True
+        ):
+            if unit.scope == "project":
+                project_values[account].update(context.values)
+                project_errors[account].extend(context.errors)
+            else:
+                org_values[target].update(context.values)
+                org_errors[target].extend(context.errors)
+    # An organization's SCC calls are counted once, on its first scanned project.
+    first_of_org = {
+        org: next(p.project_id for p in projects if p.organization_id == org) for org in organizations
+    }
+
+    def calls(project: ProjectScope) -> dict[str, int]:
+        """The project's own calls; its organization's SCC calls and the project lookup ("") go to the
+        first project, so the scan's total is the sum over its inventories."""
+        org = project.organization_id
+        shared = [org] if first_of_org.get(org) == project.project_id else []
+        if project is projects[0]:
+            shared.append("")
+        return counter.snapshot(project.project_id, *shared)
+
+    return [
+        _inventory(p, collected_at, project_values, project_errors, org_values, org_errors, calls(p))
+        for p in projects
+    ]
+
+
+def _inventory(
+    project: ProjectScope,
+    collected_at: datetime,
+    project_values: dict[str, dict[str, Any]],
+    project_errors: dict[str, list[CollectionError]],
+    org_values: dict[str, dict[str, Any]],
+    org_errors: dict[str, list[CollectionError]],
+    api_calls: dict[str, int],
+) -> GcpInventory:
+    values = dict(project_values[project.project_id])
+    errors = list(project_errors[project.project_id])
+    org = project.organization_id
+    if org:
+        scc = org_values.get(org, {})
+        values["scc_settings"] = scc.get("scc_settings")
+        values["scc_services"] = scc.get("scc_services")
+        values["scc_sources"] = scc.get("scc_sources")
+        values["scc_active_findings"] = findings_for_project(
+            scc.get("scc_active_findings"), project.project_id
+        )
+        errors += [e.model_copy(update={"account": project.project_id}) for e in org_errors.get(org, [])]
+    regions = sorted(
+        {s.region for s in values.get("subnetworks") or []}
+        | {b.region for b in values.get("backend_services") or [] if b.region != "global"}
+        | {e.region for e in errors if e.region != "global"}
+    )
+    return GcpInventory(
+        project_id=project.project_id,
+        project_number=project.number,
+        organization_id=org,
+        display_name=project.display_name,
+        collected_at=collected_at,
+        regions=regions,
+        errors=sorted(errors, key=lambda e: (e.region, e.service, e.dataset, e.operation, e.resource)),
+        api_calls=api_calls,
+        **values,
+    )

@@ -1,0 +1,45 @@
+"""What a caller can tune about a GCP scan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GcpEndpoints:
+    """Where the clients go instead of Google (the emulators): a REST base URL and a gRPC target.
+
+    With endpoints the clients use anonymous credentials and an insecure gRPC channel; without them
+    (live), Application Default Credentials and Google's endpoints.
+    """
+
+    rest: str
+    grpc: str
+
+
+@dataclass(frozen=True)
+class GcpScanOptions:
+    """How to collect GCP.
+
+    ``projects`` empty: the projects of ``organization`` (its direct children), or without an organization
+    every project the credential sees (Resource Manager v3 search). Retries: transient failures
+    (UNAVAILABLE / 503, RESOURCE_EXHAUSTED / 429, DEADLINE_EXCEEDED) are retried with exponential backoff
+    from ``retry_initial`` seconds until ``retry_deadline`` seconds have passed (``num_retries`` times for
+    the discovery-based DNS client); past that the read is an ERROR.
+    """
+
+    projects: tuple[str, ...] = ()
+    organization: str | None = None
+    max_workers: int = 16
+    retry_initial: float = 0.5
+    retry_maximum: float = 8.0
+    retry_deadline: float = 60.0
+    num_retries: int = 4
+    timeout: float = 30.0
+    endpoints: GcpEndpoints | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_workers < 1:
+            raise ValueError("max_workers must be at least 1")
+        if self.organization is not None and not self.organization.isdigit():
+            raise ValueError(f"organization must be the numeric organization id, got {self.organization!r}")

@@ -1,0 +1,1 @@
+"""Azure checks, one module per service: pure functions of an ``AzureInventory``."""

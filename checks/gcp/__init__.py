@@ -1,0 +1,1 @@
+"""GCP checks: pure functions of a ``GcpInventory``, one module per service."""

@@ -1,0 +1,178 @@
+"""Security Command Center: enabled for the organization with asset discovery, its detection services
+on, and the active high and critical findings summarised.
+
+Module 4, "Cloud-Native Threat Detection > GCP Security Command Center" (`gcloud scc settings update
+--organization=... --enable-asset-discovery`, `gcloud scc findings list ... --filter="state=\"ACTIVE\""`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+from auditor.inventory.gcp import GLOBAL, GcpInventory
+from auditor.model import Remediation, Severity
+from auditor.registry import Verdict, failed, gcp_check, manual, passed
+from checks.gcp.scope import unreadable
+
+SECTION = "Cloud-Native Threat Detection > GCP Security Command Center"
+DOCS = "https://cloud.google.com/security-command-center/docs/activate-scc-overview"
+CORE_SERVICES = ("security-health-analytics", "event-threat-detection")
+
+
+def _stamped(
+    check: Callable[[GcpInventory], Iterator[Verdict]],
+) -> Callable[[GcpInventory], Iterator[Verdict]]:
+    """Put the organization id in every verdict's evidence (the remediation's {organization})."""
+
+    def stamped(inv: GcpInventory) -> Iterator[Verdict]:
+        for verdict in check(inv):
+            evidence = {**verdict.evidence, "organization": inv.organization_id}
+            yield replace(verdict, evidence=evidence)
+
+    stamped.__name__ = check.__name__
+    return stamped
+
+
+def _org_resource(inv: GcpInventory) -> str:
+    return f"//cloudresourcemanager.googleapis.com/organizations/{inv.organization_id}"
+
+
+def _outside_org(inv: GcpInventory) -> Verdict:
+    return manual(
+        f"//cloudresourcemanager.googleapis.com/projects/{inv.project_id}",
+        GLOBAL,
+        f"Project {inv.project_id} is in no organization: the organization-level SCC settings cannot be "
+        "read; "
+        "check SCC's project-level activation by hand",
+    )
+
+
+@gcp_check(
+    id="gcp.scc.enabled_with_asset_discovery",
+    title="Security Command Center is enabled with asset discovery",
+    severity=Severity.HIGH,
+    rationale=(
+        "SCC is GCP's threat detection and posture service. The module enables it for the organization with "
+        "asset discovery, so that SCC knows every resource it should watch."
+    ),
+    risk="Threats and misconfigurations in assets SCC does not know about go unreported.",
+    remediation=Remediation(
+        cli="gcloud scc settings update --organization={organization} --enable-asset-discovery",
+        text="Activate SCC for the organization and turn on asset discovery.",
+    ),
+    references=(DOCS,),
+    module_section=SECTION,
+    datasets=("scc_settings", "scc_services"),
+)
+@_stamped
+def enabled_with_asset_discovery(inv: GcpInventory) -> Iterator[Verdict]:
+    if not inv.organization_id:
+        yield _outside_org(inv)
+        return
+    if (verdict := unreadable(inv, "scc_settings", "scc_services")) is not None:
+        yield verdict
+        return
+    assert inv.scc_settings is not None and inv.scc_services is not None
+    resource = _org_resource(inv)
+    enabled = sorted(s.name for s in inv.scc_services if s.enabled)
+    if not enabled:
+        yield failed(resource, GLOBAL, f"SCC has no enabled service in organization {inv.organization_id}")
+    elif not inv.scc_settings.enable_asset_discovery:
+        yield failed(
+            resource,
+            GLOBAL,
+            f"SCC is enabled but asset discovery is off in organization {inv.organization_id}",
+            enabled_services=enabled,
+        )
+    else:
+        yield passed(
+            resource,
+            GLOBAL,
+            f"SCC is enabled ({len(enabled)} services) with asset discovery",
+            enabled_services=enabled,
+            inclusion_mode=inv.scc_settings.inclusion_mode,
+        )
+
+
+@gcp_check(
+    id="gcp.scc.detection_services_enabled",
+    title="SCC's detection services (Security Health Analytics, Event Threat Detection) are enabled",
+    severity=Severity.MEDIUM,
+    rationale="Security Health Analytics finds misconfigurations; Event Threat Detection reads the audit, "
+    "DNS and flow logs for the module's threat types (crypto-mining, malware, exfiltration, IAM abuse).",
+    risk="The threats the module lists are not detected even though SCC is on.",
+    remediation=Remediation(
+        cli="gcloud scc manage services update {resource_name} --organization={organization} "
+        "--enablement-state=ENABLED",
+        text="Enable the service at organization level (SCC > Settings > Services).",
+    ),
+    references=("https://cloud.google.com/security-command-center/docs/service-tiers",),
+    module_section=SECTION,
+    datasets=("scc_services",),
+)
+@_stamped
+def detection_services_enabled(inv: GcpInventory) -> Iterator[Verdict]:
+    if not inv.organization_id:
+        yield _outside_org(inv)
+        return
+    if (verdict := unreadable(inv, "scc_services")) is not None:
+        yield verdict
+        return
+    assert inv.scc_services is not None
+    states = {s.name: s.effective_state for s in inv.scc_services}
+    for service in CORE_SERVICES:
+        resource = f"{_org_resource(inv)}/securityCenterServices/{service}"
+        state = states.get(service, "absent")
+        if state == "ENABLED":
+            yield passed(resource, GLOBAL, f"SCC service {service} is enabled")
+        else:
+            yield failed(resource, GLOBAL, f"SCC service {service} is {state}", state=state)
+
+
+@gcp_check(
+    id="gcp.scc.no_active_high_findings",
+    title="No active high or critical SCC finding is open for the project",
+    severity=Severity.HIGH,
+    rationale='The module\'s `gcloud scc findings list --filter=state="ACTIVE"`: active high and critical '
+    "findings are the queue the operators must work through; this check summarises it by category.",
+    risk="Known high-severity threats and misconfigurations stay open.",
+    remediation=Remediation(
+        cli='gcloud scc findings list {organization} --source=- --filter="state=\\"ACTIVE\\" AND '
+        '(severity=\\"HIGH\\" OR severity=\\"CRITICAL\\")"',
+        text="Work through the listed findings (fix, or mute with a reason); the runbook says how to "
+        "respond.",
+    ),
+    references=("https://cloud.google.com/security-command-center/docs/how-to-investigate-threats",),
+    module_section=SECTION,
+    datasets=("scc_active_findings",),
+)
+@_stamped
+def no_active_high_findings(inv: GcpInventory) -> Iterator[Verdict]:
+    if not inv.organization_id:
+        yield _outside_org(inv)
+        return
+    if (verdict := unreadable(inv, "scc_active_findings")) is not None:
+        yield verdict
+        return
+    assert inv.scc_active_findings is not None
+    resource = f"//cloudresourcemanager.googleapis.com/projects/{inv.project_id}"
+    serious = [f for f in inv.scc_active_findings if f.severity in ("HIGH", "CRITICAL")]
+    summary = {f"{f.severity}/{f.category}": f.count for f in serious}
+    total = sum(f.count for f in inv.scc_active_findings)
+    if serious:
+        listed = ", ".join(f"{n} {key}" for key, n in sorted(summary.items()))
+        yield failed(
+            resource,
+            GLOBAL,
+            f"{sum(summary.values())} active high/critical SCC findings: {listed}",
+            by_severity_and_category=summary,
+            active_total=total,
+        )
+    else:
+        yield passed(
+            resource,
+            GLOBAL,
+            f"No active high or critical SCC finding ({total} active in all)",
+            active_total=total,
+        )
