@@ -44,26 +44,32 @@ class ProgressCounter:
         callback: ProgressCallback | None,
         total: int | None = None,
         *,
-        planned: Mapping[str, int] | None = None,
+        planned: Mapping[str, int] | Mapping[tuple[str, str], int] | None = None,
         provider: str,
         account: str = "",
     ) -> None:
-        """``planned``: how many units each region (or "global") will finish; or only the ``total``."""
+        """``planned``: how many units each region (or "global") will finish, keyed by region, or by
+        (account, region) when one counter serves several accounts; or only the ``total``."""
         if (total is None) == (planned is None):
             raise ValueError("give the total or the units planned per region, not both")
         self._callback = callback
-        self._planned = dict(planned or {})
+        self._planned: dict[tuple[str, str], int] = {
+            (key if isinstance(key, tuple) else (account, key)): count
+            for key, count in (planned or {}).items()
+        }
         self._total = total if total is not None else sum(self._planned.values())
         self._provider = provider
         self._account = account
         self._done = 0
-        self._done_by_region: Counter[str] = Counter()
+        self._done_by_region: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
 
-    def finished(self, region: str, service: str) -> None:
+    def finished(self, region: str, service: str, *, account: str | None = None) -> None:
+        """One unit of ``service`` in ``region`` finished (of ``account``, default the counter's)."""
+        key = (account if account is not None else self._account, region)
         with self._lock:
             self._done += 1
-            self._done_by_region[region] += 1
+            self._done_by_region[key] += 1
             if self._callback is not None:
                 self._callback(
                     ProgressEvent(
@@ -72,8 +78,8 @@ class ProgressCounter:
                         done=self._done,
                         total=self._total,
                         provider=self._provider,
-                        account=self._account,
-                        region_done=self._done_by_region[region],
-                        region_total=self._planned.get(region, 0),
+                        account=key[0],
+                        region_done=self._done_by_region[key],
+                        region_total=self._planned.get(key, 0),
                     )
                 )

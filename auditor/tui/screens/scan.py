@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label, Log, ProgressBar, Select, Sele
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from auditor.benchmarks import available_benchmarks
+from auditor.providers.live import SCOPE_WORDS
 from auditor.tui.messages import ScanLoaded, ScanProgress
 from auditor.tui.screens.base import AuditorScreen
 from auditor.tui.screens.scan_progress import ScanProgressPanel
@@ -31,8 +32,7 @@ if TYPE_CHECKING:
     from auditor.progress import ProgressCallback, ProgressEvent
     from auditor.scan_result import ScanResult
 
-DEFAULT_BENCHMARKS = ("cis-aws-7.0", "module4-baseline")
-PROVIDERS = [("AWS", "aws")]
+PROVIDERS = [("AWS", "aws"), ("Azure", "azure"), ("GCP", "gcp")]
 
 
 class ScanCancelled(Exception):
@@ -66,13 +66,13 @@ class ScanScreen(AuditorScreen):
             with VerticalScroll(id="scan-form"):
                 yield Label("Provider")
                 yield Select(PROVIDERS, value="aws", allow_blank=False, id="scan-provider")
-                yield Label("Profile")
+                yield Label(SCOPE_WORDS["aws"][0], id="scan-profile-label")
                 yield Input(placeholder="default credentials", id="scan-profile")
-                yield Label("Regions (comma-separated; empty: every enabled region)")
+                yield Label(SCOPE_WORDS["aws"][1] + ", comma-separated", id="scan-regions-label")
                 yield Input(placeholder="e.g. eu-west-1, us-east-1", id="scan-regions")
-                yield Label("Benchmarks")
+                yield Label("Benchmarks (none ticked: the provider's current CIS and the module baseline)")
                 yield SelectionList[str](
-                    *((name, name, name in DEFAULT_BENCHMARKS) for name in available_benchmarks()),
+                    *((name, name, False) for name in available_benchmarks()),
                     id="scan-benchmarks",
                 )
                 with Horizontal(classes="scan-row"):
@@ -86,6 +86,13 @@ class ScanScreen(AuditorScreen):
                 yield ProgressBar(total=None, id="scan-progress")
                 yield ScanProgressPanel(id="scan-regions-progress")
                 yield Log(id="scan-log", highlight=False)
+
+    @on(Select.Changed, "#scan-provider")
+    def provider_changed(self, event: Select.Changed) -> None:
+        """The credential and scope fields mean something else for each provider: say so."""
+        credential, scope = SCOPE_WORDS.get(str(event.value), SCOPE_WORDS["aws"])
+        self.query_one("#scan-profile-label", Label).update(credential)
+        self.query_one("#scan-regions-label", Label).update(scope + ", comma-separated")
 
     def show(self, result: ScanResult) -> None:
         source = getattr(self.app, "state", None)
@@ -121,19 +128,23 @@ class ScanScreen(AuditorScreen):
         benchmarks = list(self.query_one("#scan-benchmarks", SelectionList).selected)
         log = self.query_one("#scan-log", Log)
         log.clear()
+        provider = str(self.query_one("#scan-provider", Select).value)
         if demo:
-            log.write_line("Starting the demo scan (bundled estate in moto)...")
+            log.write_line("Starting the demo scan (the bundled estate in the local emulators)...")
         else:
-            where = ", ".join(regions) or "every enabled region"
-            log.write_line(f"Starting an AWS scan: profile {profile or '(default)'}, {where}.")
-            log.write_line(f"Benchmarks: {', '.join(benchmarks) or '(none)'}.")
+            credential, scope = SCOPE_WORDS[provider]
+            log.write_line(
+                f"Starting a {provider} scan: {credential.lower()} {profile or '(default)'}; "
+                f"{scope.split(' (')[0].lower()} {', '.join(regions) or '(all)'}."
+            )
+            log.write_line(f"Benchmarks: {', '.join(benchmarks) or '(default for the provider)'}.")
         bar = self.query_one("#scan-progress", ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = True  # hidden until the first scan: an idle bar would only pulse
         self.query_one(ScanProgressPanel).reset()
         self.query_one("#scan-start", Button).disabled = True
         self.query_one("#scan-cancel", Button).disabled = False
-        self._worker = self.run_scan(demo, profile, regions, benchmarks)
+        self._worker = self.run_scan(demo, provider, profile, regions, benchmarks)
 
     @on(Button.Pressed, "#scan-cancel")
     def cancel_scan(self) -> None:
@@ -150,7 +161,12 @@ class ScanScreen(AuditorScreen):
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def run_scan(
-        self, demo: bool, profile: str | None, regions: tuple[str, ...], benchmark_ids: list[str]
+        self,
+        demo: bool,
+        provider: str,
+        profile: str | None,
+        regions: tuple[str, ...],
+        benchmark_ids: list[str],
     ) -> None:
         worker = get_current_worker()
         try:
@@ -159,7 +175,7 @@ class ScanScreen(AuditorScreen):
 
                 result, source = run_demo_scan(self._progress_callback(worker)), "demo"
             else:
-                result, source = self._live_scan(worker, profile, regions, benchmark_ids), "live"
+                result, source = self._live_scan(worker, provider, profile, regions, benchmark_ids), "live"
             if worker.is_cancelled:
                 return
             from auditor.history import HistoryError, HistoryStore
@@ -177,22 +193,26 @@ class ScanScreen(AuditorScreen):
                 self.app.call_from_thread(self._thread_done)
 
     def _live_scan(
-        self, worker: Worker[None], profile: str | None, regions: tuple[str, ...], benchmark_ids: list[str]
+        self,
+        worker: Worker[None],
+        provider: str,
+        credential: str | None,
+        scope: tuple[str, ...],
+        benchmark_ids: list[str],
     ) -> ScanResult:
-        from auditor.benchmarks import load_benchmark
+        from auditor.benchmarks import default_benchmarks, load_benchmark
         from auditor.engine import build_scan_result
-        from auditor.providers.aws import AwsScanOptions, collect_aws
+        from auditor.providers.live import collect_live
 
-        benchmarks = [load_benchmark(name) for name in benchmark_ids]
-        progress = self._progress_callback(worker)
         started = datetime.now(UTC)
-        inventory = collect_aws(AwsScanOptions(profile=profile, regions=regions), progress=progress)
+        inventories = collect_live(provider, credential, scope, progress=self._progress_callback(worker))  # type: ignore[arg-type]
+        chosen = benchmark_ids or list(default_benchmarks([provider]))
         return build_scan_result(
-            [inventory],
+            inventories,
             started_at=started,
             finished_at=datetime.now(UTC),
             source="live",
-            benchmarks=benchmarks,
+            benchmarks=[load_benchmark(name) for name in chosen],
         )
 
     def _progress_callback(self, worker: Worker[None]) -> ProgressCallback:

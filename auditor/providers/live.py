@@ -1,0 +1,59 @@
+"""One entry point over the three collectors, for callers that only choose a provider and a scope
+(the TUI's scan screen). The CLI's `scan aws|azure|gcp` commands expose each collector's full options."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from auditor.inventory import Inventory
+from auditor.progress import ProgressCallback
+
+Provider = Literal["aws", "azure", "gcp"]
+
+SCOPE_WORDS: dict[str, tuple[str, str]] = {
+    "aws": ("Profile", "Regions (empty: every enabled region)"),
+    "azure": ("Tenant", "Subscriptions (empty: every subscription the credential sees)"),
+    "gcp": ("Organization id", "Projects (empty: every project the credential sees)"),
+}
+"""What the credential field and the scope field mean for each provider."""
+
+
+class LiveScanFailed(Exception):
+    """The collector could not start (no credentials, unknown region/subscription/project...)."""
+
+
+def collect_live(
+    provider: Provider,
+    credential_hint: str | None,
+    scope: Sequence[str],
+    progress: ProgressCallback | None = None,
+) -> list[Inventory]:
+    """Collect ``provider`` read-only: AWS with ``credential_hint`` as the profile and ``scope`` as
+    regions; Azure with it as the tenant and ``scope`` as subscriptions; GCP with it as the
+    organization and ``scope`` as projects."""
+    if provider == "aws":
+        from auditor.providers.aws import AwsCollectionFailed, AwsScanOptions, collect_aws
+
+        try:
+            options = AwsScanOptions(profile=credential_hint, regions=tuple(scope))
+            return [collect_aws(options, progress=progress)]
+        except AwsCollectionFailed as error:
+            raise LiveScanFailed(f"AWS scan failed: {error}") from error
+    if provider == "azure":
+        from auditor.providers.azure import AzureCollectionFailed, AzureScanOptions, collect_azure
+
+        try:
+            options = AzureScanOptions(subscriptions=tuple(scope), tenant=credential_hint)
+            return list(collect_azure(options, progress=progress))
+        except AzureCollectionFailed as error:
+            raise LiveScanFailed(f"Azure scan failed: {error}") from error
+    if provider == "gcp":
+        from auditor.providers.gcp import GcpCollectionFailed, GcpScanOptions, collect_gcp
+
+        try:
+            options = GcpScanOptions(projects=tuple(scope), organization=credential_hint)
+            return list(collect_gcp(options, progress=progress))
+        except (GcpCollectionFailed, ValueError) as error:
+            raise LiveScanFailed(f"GCP scan failed: {error}") from error
+    raise LiveScanFailed(f"unknown provider {provider!r}")
