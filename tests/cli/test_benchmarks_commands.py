@@ -45,8 +45,9 @@ def test_list_json_counts_scope_and_what_decides():
         "out_of_scope": 35,
     }
     baseline = summaries["module4-baseline"]
-    # Every provider's collector has landed: no baseline control is pending any more.
+    # every provider is collected now: the module baseline is fully decided, nothing pending
     assert baseline["in_scope"] == baseline["controls"] and baseline["pending"] == 0
+    assert baseline["decided_by_checks"] == baseline["controls"]
 
 
 def test_show_a_section_lists_its_controls_and_their_checks():
@@ -67,16 +68,17 @@ def test_show_prints_manual_and_out_of_scope_reasons():
     assert "6.1 Elastic Compute Cloud (EC2)" in result.output
 
 
-def test_show_baseline_prints_module_sections_and_pending_reasons():
+def test_show_baseline_prints_module_sections_and_the_checks_of_every_cloud():
     result = runner.invoke(app, ["benchmarks", "show", "module4-baseline", "-s", "1"], env=WIDE)
     assert result.exit_code == 0, result.output
     assert "LOG-AWS-FLOW" in result.output and "LOG-GCP-WAF" in result.output
     assert "module: Essential Network Logs > Log Types by Provider: Network flow / AWS VPC Flow Logs" in (
         result.output
     )
-    assert "azure.network.flow_logs_enabled" in result.output  # Azure is decided by checks now
-    assert "gcp.compute.subnet_flow_logs_enabled" in result.output  # and GCP too
-    assert "[pending]" not in result.output and "pending:" not in result.output
+    for check in ("aws.vpc.flow_logs_enabled", "azure.network.flow_logs_enabled"):
+        assert check in result.output
+    assert "gcp.compute.subnet_flow_logs_enabled" in result.output
+    assert "0 pending" in result.output and "[pending]" not in result.output
 
 
 def test_show_json_filters_by_section():

@@ -1,0 +1,79 @@
+"""The GCP fault matrix: operations of every collected GCP service, denied (PERMISSION_DENIED / 403),
+unavailable past the retry deadline (UNAVAILABLE / 503) and answered with a malformed body, by the REST
+and gRPC emulators on the demo's organization and project. Every case must be contained
+(tests/faults/invariants.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from auditor.benchmarks import load_benchmark
+from auditor.emulators.estate import bundled_estate, load_estate
+from auditor.emulators.gcp_emulator import GcpEmulator
+from auditor.engine import build_scan_result
+from auditor.providers.gcp import GcpEndpoints, GcpScanOptions, collect_gcp
+from tests.faults.invariants import assert_fault_contained
+
+OPERATIONS = {  # operation -> the collector service whose errors it must cause
+    "compute.subnetworks.aggregatedList": "compute",
+    "compute.backendServices.aggregatedList": "compute",
+    "dns.policies.list": "dns",
+    "logging.ListSinks": "logging",
+    "monitoring.ListAlertPolicies": "monitoring",
+    "resourcemanager.projects.getIamPolicy": "resourcemanager",
+    "scc.GetOrganizationSettings": "securitycenter",
+}
+FAULTS = ("denied", "unavailable", "malformed")
+CASES = [(operation, fault) for operation in OPERATIONS for fault in FAULTS]
+
+
+@pytest.fixture(scope="module")
+def gcp():
+    spec = load_estate(bundled_estate("demo")).gcp
+    assert spec is not None
+    with GcpEmulator.from_estate(spec, page_size=2) as emulator:
+        emulator.organization = spec.organization.id if spec.organization is not None else None
+        yield emulator
+
+
+def _scan(gcp: GcpEmulator):
+    options = GcpScanOptions(
+        organization=gcp.organization,
+        endpoints=GcpEndpoints(rest=gcp.rest_endpoint, grpc=gcp.grpc_endpoint),
+        retry_initial=0.01,
+        retry_maximum=0.05,
+        retry_deadline=0.3,
+        num_retries=1,
+        timeout=5.0,
+    )
+    now = datetime.now(UTC)
+    return build_scan_result(
+        collect_gcp(options),
+        started_at=now,
+        finished_at=now,
+        source="live",
+        benchmarks=[load_benchmark("cis-gcp-5.0")],
+    )
+
+
+@pytest.fixture(scope="module")
+def baseline(gcp):
+    gcp.faults.clear()
+    return _scan(gcp)
+
+
+@pytest.mark.parametrize(("operation", "fault"), CASES, ids=[f"{o}-{f}" for o, f in CASES])
+def test_a_gcp_fault_is_contained(gcp, baseline, tmp_path, monkeypatch, operation, fault):
+    gcp.faults.clear()
+    gcp.faults.inject(operation, fault)
+    try:
+        faulted = _scan(gcp)
+    finally:
+        gcp.faults.clear()
+    kinds = {e.kind for e in faulted.collection_errors}
+    # UNAVAILABLE past the retry deadline: the service could not be reached ("endpoint")
+    expected = {"denied": {"denied"}, "unavailable": {"endpoint"}, "malformed": {"malformed"}}
+    assert kinds == expected[fault], kinds
+    assert_fault_contained(baseline, faulted, {OPERATIONS[operation]}, tmp_path, monkeypatch)
