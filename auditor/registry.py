@@ -118,6 +118,7 @@ class CheckRegistry:
 
     def __init__(self) -> None:
         self._checks: dict[str, Check[Any]] = {}
+        self._detections: dict[str, CheckMeta] = {}
 
     def add(self, check: Check[Any]) -> None:
         if check.id in self._checks:
@@ -130,6 +131,22 @@ class CheckRegistry:
     def all(self, provider: str | None = None) -> list[Check[Any]]:
         checks = sorted(self._checks.values(), key=lambda c: c.id)
         return [c for c in checks if provider is None or c.meta.provider == provider]
+
+    def add_detection(self, meta: CheckMeta) -> None:
+        """Metadata of a detection: findings raised from logs (``auditor.flows``), not by a check over
+        an inventory. It is never run by the engine; views look it up with ``meta``."""
+        if meta.id in self._checks or meta.id in self._detections:
+            raise ValueError(f"check {meta.id} is registered twice")
+        self._detections[meta.id] = meta
+
+    def meta(self, check_id: str) -> CheckMeta | None:
+        """The metadata of a check or a detection, or None when this version knows neither."""
+        if check_id in self._checks:
+            return self._checks[check_id].meta
+        return self._detections.get(check_id)
+
+    def detections(self) -> list[CheckMeta]:
+        return sorted(self._detections.values(), key=lambda meta: meta.id)
 
     def __contains__(self, check_id: object) -> bool:
         return check_id in self._checks

@@ -26,6 +26,11 @@ class RunbookEntry(_Model):
     detection: str = Field(description="The detection source: 'GuardDuty/Flow logs'.")
     response: str = Field(description="The response: 'Block source IP via NACL'.")
     checks: tuple[str, ...] = Field(min_length=1, description="Checks whose logs are the detection.")
+    detections: tuple[str, ...] = Field(
+        default=(),
+        description="Detections that raise this scenario, without the provider: 'flows.port_scan' "
+        "(flow-log rules, auditor.flows) or 'threats.reconnaissance' (active threat findings).",
+    )
 
     @model_validator(mode="after")
     def _unique_checks(self) -> RunbookEntry:
@@ -49,5 +54,7 @@ def load_runbook() -> Runbook:
 
 
 def runbook_for(check_id: str) -> list[RunbookEntry]:
-    """The runbook rows whose detection source the check covers, in runbook order ([] when none)."""
-    return [entry for entry in load_runbook().entries if check_id in entry.checks]
+    """The runbook rows whose detection source the check covers, or that a detection such as
+    ``aws.flows.port_scan`` raises, in runbook order ([] when none)."""
+    detection = check_id.split(".", 1)[-1]
+    return [e for e in load_runbook().entries if check_id in e.checks or detection in e.detections]

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.exceptions import ExceptionReport
+from auditor.flows.summary import TrafficSummary
 from auditor.model import CollectionError, Finding, Status
 from auditor.scoring import AccountScore, BenchmarkScore
 
@@ -57,6 +58,11 @@ class ScanResult(BaseModel):
     account_scores: list[AccountScore] = Field(
         default_factory=list,
         description="With several accounts (subscriptions, projects): each benchmark's figures per account.",
+    )
+    traffic: TrafficSummary | None = Field(
+        default=None,
+        description="The flow-log analysis behind the '<provider>.flows.*' findings: input read and "
+        "rejected, the window, top talkers (absent when no flow logs were analysed).",
     )
 
     model_config = ConfigDict(populate_by_name=True)

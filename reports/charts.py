@@ -389,3 +389,46 @@ def trend_line(points: Sequence[tuple[str, float | None]]) -> Markup:
             )
         )
     return _svg(TREND_WIDTH, TREND_HEIGHT - 20, summary, body, "trend-line")
+
+
+# ------------------------------------------------------------------------------------ top talkers
+
+
+def human_bytes(value: int) -> str:
+    """1 500 000 000 -> '1.5 GB' (decimal units, as flow-log thresholds are written)."""
+    amount = float(value)
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if amount < 1000 or unit == "TB":
+            return f"{amount:.0f} {unit}" if unit == "B" else f"{amount:.1f} {unit}"
+        amount /= 1000
+    return f"{value} B"
+
+
+def talker_bars(rows: Sequence[tuple[str, int]]) -> Markup:
+    """Horizontal bars of bytes per (source -> destination) pair, largest first, each with its value."""
+    rows = list(rows)
+    if not rows:
+        empty = [_text(8, 19, "No traffic in the window", fill=COLOUR_MUTED_TEXT)]
+        return _svg(BARS_WIDTH, 30, "Top talkers: none", empty, "talker-bars")
+    largest = max(value for _, value in rows) or 1
+    summary = "Bytes by source and destination: " + "; ".join(f"{n} {human_bytes(v)}" for n, v in rows)
+    body: list[str] = []
+    for index, (name, value) in enumerate(rows):
+        top = 6 + index * _BAR_ROW
+        body.append(f'<g class="talker-row"><title>{escape(f"{name}: {value:,} bytes")}</title>')
+        body.append(_text(4, top + 9, _truncate(name, _NAME_MAX_CHARS), size=10, css_class="talker-name"))
+        body.append(
+            f'<rect class="bar-track" x="{_BAR_X}" y="{top}" width="{_BAR_W}" height="{_BAR_H}" '
+            f'fill="{COLOUR_TRACK}"/>'
+        )
+        width = max(1.0, _BAR_W * value / largest) if value else 0
+        if width:
+            body.append(
+                f'<rect class="bar" x="{_BAR_X}" y="{top}" width="{_num(width)}" height="{_BAR_H}" '
+                f'fill="{COLOUR_COVERAGE}"/>'
+            )
+        body.append(
+            _text(_BAR_X + _BAR_W + 8, top + 9, human_bytes(value), size=10, weight="bold", css_class="value")
+        )
+        body.append("</g>")
+    return _svg(BARS_WIDTH, 6 + len(rows) * _BAR_ROW, summary, body, "talker-bars")

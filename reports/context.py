@@ -25,7 +25,7 @@ from auditor.registry import load_checks
 from auditor.remediation import remediation_command
 from auditor.scan_result import ScanResult
 from auditor.scoring import BenchmarkScore, ControlResult, ControlStatus, ScoreFigures
-from reports.charts import score_donut, section_bars, trend_line
+from reports.charts import human_bytes, score_donut, section_bars, talker_bars, trend_line
 
 __all__ = [
     "BODY_RESOURCE_LIMIT",
@@ -354,6 +354,7 @@ def build_report_context(
     changes, trend and appendices, all read from ``result`` (pure)."""
     registry = load_checks()
     metas: dict[str, CheckMeta] = {check.id: check.meta for check in registry.all()}
+    metas.update({meta.id: meta for meta in registry.detections()})
     controls_of = _controls_by_check(result.benchmarks)
     benchmarks = [_benchmark_view(score) for score in result.benchmarks]
     groups, others = _check_groups(result.findings, metas, controls_of)
@@ -373,6 +374,8 @@ def build_report_context(
     for view in benchmarks:
         toc.add(view.anchor, view.title, 2)
     toc.add("findings", "Findings by check")
+    if result.traffic is not None:
+        toc.add("traffic", "Traffic analysis")
     toc.add("exceptions", "Exceptions and muted findings")
     toc.add("not-evaluated", "Not evaluated, and why")
     if diff is not None:
@@ -409,6 +412,7 @@ def build_report_context(
         "diff": diff,
         "trend": trend_views,
         "evidence": _evidence(result),
+        "traffic": _traffic(result),
         "body_limit": BODY_RESOURCE_LIMIT,
     }
 
@@ -894,4 +898,34 @@ def _evidence(result: ScanResult) -> dict[str, Any]:
         "schema_version": result.schema_version,
         "findings": len(result.findings),
         "collection_errors": len(result.collection_errors),
+    }
+
+
+def _traffic(result: ScanResult) -> dict[str, Any] | None:
+    """The 'Traffic analysis' chapter: what the flow-log rules read, detected, and the top talkers."""
+    summary = result.traffic
+    if summary is None:
+        return None
+    detections = [f for f in result.findings if f.service == "flows" and f.status is Status.FAIL]
+    detections.sort(key=lambda f: (Severity(f.severity).rank, f.check_id, f.resource_id))
+    return {
+        "summary": summary,
+        "chart": talker_bars(
+            [(f"{r.srcaddr} \u2192 {r.dstaddr}", r.bytes) for r in summary.top_talkers[:10]]
+        ),
+        "talkers": summary.top_talkers[:10],
+        "rejected": summary.top_rejected[:10],
+        "detections": [
+            {
+                "check_id": f.check_id,
+                "severity": f.severity.value,
+                "account": f.account,
+                "resource": f.resource_id,
+                "message": f.message,
+                "response": "; ".join(r["response"] for r in f.evidence.get("runbook", [])),
+            }
+            for f in detections
+        ],
+        "errors": summary.input_errors[:20],
+        "bytes": human_bytes,
     }

@@ -48,3 +48,22 @@ def test_runbook_for():
     entry = runbook_for("aws.guardduty.enabled_all_regions")[0]
     expected = "If Port scan detected (detected by GuardDuty/Flow logs): Block source IP via NACL"
     assert entry.describe() == expected
+
+
+def test_every_detection_is_a_flow_rule_or_a_threat_category():
+    from auditor.flows.ruleset import DETECTIONS
+    from auditor.threats.categories import CATEGORIES
+
+    known = {f"flows.{r.detection.check}" for r in DETECTIONS if r.detection}
+    known |= {f"threats.{c}" for c in CATEGORIES}
+    named = [d for e in load_runbook().entries for d in e.detections]
+    assert sorted(set(named)) == sorted(known)  # each one named, none unknown
+    assert len(named) == len(set(named))
+
+
+def test_runbook_for_a_detection_of_any_provider():
+    assert [e.response for e in runbook_for("aws.flows.ssh_brute_force")] == ["Block source IP via NACL"]
+    assert [e.response for e in runbook_for("azure.flows.possible_exfiltration")] == [
+        "Revoke access, forensics"
+    ]
+    assert [e.scenario for e in runbook_for("gcp.threats.account_compromise")] == ["API abuse"]

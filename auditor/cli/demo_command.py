@@ -37,7 +37,9 @@ def demo(
     from auditor.cli.progress import progress_reporter
     from auditor.cli.scan_commands import Evaluation, finish, write_or_fail
     from auditor.demo import DemoFailed, collect_demo
+    from auditor.demo.flows import analyze_demo_flows
     from auditor.emulators.estate import EstateError, bundled_estate, load_estate
+    from auditor.flows.scan import with_flow_analysis
     from auditor.snapshot import write_snapshot
 
     if estate is None and variant not in BUNDLED_VARIANTS:
@@ -57,6 +59,7 @@ def demo(
     write_or_fail(snapshot, lambda: write_snapshot(snapshot, inventories))
     evaluation = Evaluation(json_out=json_out, quiet=quiet, record_history=not no_history, pdf_out=pdf)
     result = evaluation.build(inventories, started_at=started, source="demo")
+    result = with_flow_analysis(result, analyze_demo_flows())
     if not quiet:
         source = estate or f"the bundled {variant!r} estate"
         typer.echo(

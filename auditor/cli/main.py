@@ -11,6 +11,7 @@ from auditor.cli import (
     benchmarks_commands,
     checks_commands,
     demo_command,
+    flows_commands,
     history_commands,
     policy_commands,
     quiz_commands,
@@ -38,6 +39,7 @@ app.add_typer(checks_commands.app, name="checks")
 app.add_typer(benchmarks_commands.app, name="benchmarks")
 app.add_typer(policy_commands.app, name="policy")
 app.add_typer(quiz_commands.app, name="quiz")
+app.add_typer(flows_commands.app, name="flows")
 app.command("demo")(demo_command.demo)
 app.command("history")(history_commands.history)
 app.command("diff")(history_commands.diff)

@@ -109,7 +109,7 @@ def _print_failures(console: Console, order: list[str], by_check: dict[str, list
     console.print(Text("\nFailing resources and fixes", style="bold"))
     for check_id in failing_checks:
         failing = [f for f in by_check[check_id] if f.status is Status.FAIL]
-        meta = registry.get(check_id).meta if check_id in registry else None
+        meta = registry.meta(check_id)
         header = Text("\n") + Text(check_id, style="bold red") + Text(f"  [{failing[0].severity.value}]")
         if meta is not None:
             header += Text(f"  {meta.title}", style="dim")

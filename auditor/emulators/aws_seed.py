@@ -46,6 +46,15 @@ ClientFactory = Callable[[str, str], Any]
 
 #: Any image id works in moto (with MOTO_EC2_LOAD_DEFAULT_AMIS=false nothing is checked).
 IMAGE_ID = "ami-12c6146b"
+# GuardDuty sample findings seeded on every enabled detector: module 4's four finding types, two of them
+# High (7.0-8.9) and one Critical (9.0+), so "no unaddressed high findings" has something to find.
+SAMPLE_FINDING_TYPES = (
+    "Recon:EC2/PortProbeUnprotectedPort",  # reconnaissance, low
+    "CryptoCurrency:EC2/BitcoinTool.B!DNS",  # instance compromise, high
+    "UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B",  # account compromise, medium
+    "Exfiltration:S3/AnomalousBehavior",  # data exfiltration, high
+    "AttackSequence:S3/CompromisedData",  # data exfiltration, critical
+)
 _PROTOCOLS = {"tcp": "6", "udp": "17", "icmp": "1", "all": "-1"}
 _SG_PROTOCOLS = {"tcp": "tcp", "udp": "udp", "icmp": "icmp", "all": "-1"}
 _ASSUME = {
@@ -334,6 +343,11 @@ class _AwsSeeder:
                 Features=features,
             )
             self.record(name, "guardduty_detector", "default", detector["DetectorId"])
+            if spec.guardduty.enabled:
+                # An enabled detector holds GuardDuty's sample findings, one per module 4 category.
+                self.client("guardduty", name).create_sample_findings(
+                    DetectorId=detector["DetectorId"], FindingTypes=list(SAMPLE_FINDING_TYPES)
+                )
         if spec.security_hub is not None and spec.security_hub.enabled:
             self.step = f"Security Hub in {name}"
             hub = self.client("securityhub", name)

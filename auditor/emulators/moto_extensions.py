@@ -25,7 +25,10 @@ Added operations:
 - STS ``AssumeRole`` is refused unless the role exists in the target account, and Organizations member
   accounts can be created with a given id (``auditor.emulators.moto_organizations``).
 - GuardDuty: ``GetDetector`` reports the legacy ``dataSources`` (S3 logs, EKS audit logs) from the
-  detector's ``features``, as AWS keeps the two in step.
+  detector's ``features``, as AWS keeps the two in step. ``CreateSampleFindings`` (one finding per
+  type, with the severity of ``SAMPLE_SEVERITIES``, 5.0 otherwise), ``ListFindings`` (pages with
+  nextToken/maxResults; ``findingCriteria`` on ``service.archived`` Eq and ``severity`` Gte/Gt/Lt/Lte),
+  ``GetFindings`` (at most 50 ids) and ``ArchiveFindings``.
 """
 
 from __future__ import annotations
@@ -45,7 +48,9 @@ from moto.ec2.exceptions import InvalidFilter
 from moto.ec2.models import EC2Backend
 from moto.ec2.models.availability_zones_and_regions import Region, RegionsAndZonesBackend
 from moto.ec2.responses import EC2Response
-from moto.guardduty.models import Detector
+from moto.guardduty import urls as guardduty_urls
+from moto.guardduty.models import Detector, GuardDutyBackend
+from moto.guardduty.responses import GuardDutyResponse
 from moto.securityhub import urls as securityhub_urls
 from moto.securityhub.exceptions import SecurityHubClientError
 from moto.securityhub.models import SecurityHubBackend, securityhub_backends
@@ -615,6 +620,149 @@ def _wrap_detector_to_json(
     return to_json
 
 
+# --- GuardDuty: sample findings, ListFindings, GetFindings, ArchiveFindings --------------------
+
+SAMPLE_SEVERITIES: dict[str, float] = {
+    "Recon:EC2/PortProbeUnprotectedPort": 2.0,
+    "Recon:IAMUser/MaliciousIPCaller": 5.0,
+    "UnauthorizedAccess:EC2/SSHBruteForce": 2.0,
+    "CryptoCurrency:EC2/BitcoinTool.B!DNS": 8.0,
+    "Backdoor:EC2/C&CActivity.B!DNS": 8.0,
+    "Trojan:EC2/DNSDataExfiltration": 8.0,
+    "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS": 8.0,
+    "UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B": 5.0,
+    "Exfiltration:S3/AnomalousBehavior": 8.0,
+    "Exfiltration:S3/MaliciousIPCaller": 8.0,
+    "AttackSequence:S3/CompromisedData": 9.0,
+}
+_GUARDDUTY_PATHS = {
+    "{0}/detector/(?P<detector_id>[^/]+)/findings$": GuardDutyResponse.dispatch,
+    "{0}/detector/(?P<detector_id>[^/]+)/findings/get$": GuardDutyResponse.dispatch,
+    "{0}/detector/(?P<detector_id>[^/]+)/findings/create$": GuardDutyResponse.dispatch,
+    "{0}/detector/(?P<detector_id>[^/]+)/findings/archive$": GuardDutyResponse.dispatch,
+}
+
+
+def _gd_findings(detector: Detector) -> list[dict[str, Any]]:
+    return detector.__dict__.setdefault("sample_findings", [])  # type: ignore[no-any-return]
+
+
+def _gd_resource(finding_type: str, number: int) -> dict[str, Any]:
+    if ":IAMUser/" in finding_type or ":IAM/" in finding_type:
+        return {
+            "resourceType": "AccessKey",
+            "accessKeyDetails": {"accessKeyId": f"ASIASAMPLE{number:010d}", "userName": "sample-user"},
+        }
+    if ":S3/" in finding_type:
+        return {"resourceType": "S3Bucket", "s3BucketDetails": [{"name": f"sample-bucket-{number}"}]}
+    return {"resourceType": "Instance", "instanceDetails": {"instanceId": f"i-{number:017x}"}}
+
+
+def _gd_create_sample_findings(self: GuardDutyBackend, detector_id: str, finding_types: list[str]) -> None:
+    detector = self.get_detector(detector_id)
+    findings = _gd_findings(detector)
+    for finding_type in finding_types:
+        number = len(findings) + 1
+        finding_id = f"{detector_id[:8]}{number:024x}"
+        now = "2026-11-26T12:00:00.000Z"
+        findings.append(
+            {
+                "accountId": self.account_id,
+                "arn": f"arn:aws:guardduty:{self.region_name}:{self.account_id}:detector/{detector_id}/"
+                f"finding/{finding_id}",
+                "createdAt": now,
+                "updatedAt": now,
+                "id": finding_id,
+                "partition": "aws",
+                "region": self.region_name,
+                "schemaVersion": "2.0",
+                "severity": SAMPLE_SEVERITIES.get(finding_type, 5.0),
+                "title": f"Sample finding {finding_type}",
+                "description": f"This is a sample finding of type {finding_type}.",
+                "type": finding_type,
+                "resource": _gd_resource(finding_type, number),
+                "service": {
+                    "serviceName": "guardduty",
+                    "detectorId": detector_id,
+                    "archived": False,
+                    "count": 1,
+                    "additionalInfo": {"value": '{"sample":true}', "type": "default"},
+                },
+            }
+        )
+
+
+def _gd_matches(finding: dict[str, Any], criteria: dict[str, Any]) -> bool:
+    for field, condition in (criteria.get("criterion") or {}).items():
+        value: Any = finding["service"]["archived"] if field == "service.archived" else finding.get(field)
+        if field == "service.archived":
+            wanted = [str(v).lower() == "true" for v in condition.get("eq", condition.get("equals", []))]
+            if wanted and value not in wanted:
+                return False
+            continue
+        for operator, bound in condition.items():
+            compare = {
+                "gte": lambda a, b: a >= b, "greaterThanOrEqual": lambda a, b: a >= b,
+                "gt": lambda a, b: a > b, "greaterThan": lambda a, b: a > b,
+                "lte": lambda a, b: a <= b, "lessThanOrEqual": lambda a, b: a <= b,
+                "lt": lambda a, b: a < b, "lessThan": lambda a, b: a < b,
+            }.get(operator)  # fmt: skip
+            if compare is not None and not compare(float(value), float(bound)):
+                return False
+            if operator in ("eq", "equals") and str(value) not in [str(v) for v in bound]:
+                return False
+    return True
+
+
+def _gdr_body(self: GuardDutyResponse) -> dict[str, Any]:
+    return json.loads(self.body or "{}")
+
+
+def _gdr_detector_id(self: GuardDutyResponse) -> str:
+    return self.path.split("/detector/", 1)[1].split("/", 1)[0]
+
+
+def _gdr_create_sample_findings(self: GuardDutyResponse) -> str:
+    body = _gdr_body(self)
+    self.guardduty_backend.create_sample_findings(  # type: ignore[attr-defined]
+        _gdr_detector_id(self), body.get("findingTypes") or list(SAMPLE_SEVERITIES)
+    )
+    return "{}"
+
+
+def _gdr_list_findings(self: GuardDutyResponse) -> str:
+    body = _gdr_body(self)
+    detector = self.guardduty_backend.get_detector(_gdr_detector_id(self))
+    matching = [f["id"] for f in _gd_findings(detector) if _gd_matches(f, body.get("findingCriteria") or {})]
+    size = int(body.get("maxResults") or 50)
+    if not 1 <= size <= 50:
+        raise JsonRESTError("BadRequestException", "maxResults must be between 1 and 50")
+    start = int(body.get("nextToken") or 0)
+    result: dict[str, Any] = {"findingIds": matching[start : start + size]}
+    if start + size < len(matching):
+        result["nextToken"] = str(start + size)
+    return json.dumps(result)
+
+
+def _gdr_get_findings(self: GuardDutyResponse) -> str:
+    body = _gdr_body(self)
+    ids = body.get("findingIds") or []
+    if len(ids) > 50:
+        raise JsonRESTError("BadRequestException", "at most 50 findingIds")
+    detector = self.guardduty_backend.get_detector(_gdr_detector_id(self))
+    by_id = {f["id"]: f for f in _gd_findings(detector)}
+    return json.dumps({"findings": [by_id[i] for i in ids if i in by_id]})
+
+
+def _gdr_archive_findings(self: GuardDutyResponse) -> str:
+    body = _gdr_body(self)
+    detector = self.guardduty_backend.get_detector(_gdr_detector_id(self))
+    for finding in _gd_findings(detector):
+        if finding["id"] in (body.get("findingIds") or []):
+            finding["service"]["archived"] = True
+    return "{}"
+
+
 # --- install ----------------------------------------------------------------------------------
 
 
@@ -664,6 +812,12 @@ def install() -> None:
         EC2Response.modify_instance_metadata_defaults = _ec2r_modify_instance_metadata_defaults  # type: ignore[attr-defined]
 
         Detector.to_json = _wrap_detector_to_json(Detector.to_json)  # type: ignore[method-assign]
+        GuardDutyBackend.create_sample_findings = _gd_create_sample_findings  # type: ignore[attr-defined]
+        GuardDutyResponse.create_sample_findings = _gdr_create_sample_findings  # type: ignore[attr-defined]
+        GuardDutyResponse.list_findings = _gdr_list_findings  # type: ignore[attr-defined]
+        GuardDutyResponse.get_findings = _gdr_get_findings  # type: ignore[attr-defined]
+        GuardDutyResponse.archive_findings = _gdr_archive_findings  # type: ignore[attr-defined]
+        guardduty_urls.url_paths.update(_GUARDDUTY_PATHS)
         moto_organizations.install()
 
         setattr(SecurityHubBackend, _SENTINEL, True)

@@ -357,6 +357,24 @@ class GuardDutyDetector(_Model):
         return any(self.data_sources.get(legacy.get(n, ""), "") == "ENABLED" for n in names)
 
 
+class GuardDutyFinding(_Model):
+    """An active (not archived) GuardDuty finding, as GetFindings returns it (the parts the checks read)."""
+
+    id: str
+    arn: str = ""
+    detector_id: str = ""
+    type: str = Field(description="ThreatPurpose:ResourceType/ThreatFamily.Mechanism!Artifact.")
+    severity: float = Field(description="1.0-10.0: Low < 4, Medium < 7, High < 9, Critical 9+.")
+    title: str = ""
+    resource_type: str = ""
+    resource_id: str = Field(default="", description="The instance id, access key, bucket... affected.")
+    count: int = 1
+    archived: bool = False
+    sample: bool = Field(default=False, description="A sample finding (CreateSampleFindings).")
+    created_at: str = ""
+    updated_at: str = ""
+
+
 class SecurityHubStandard(_Model):
     standards_arn: str
     subscription_arn: str = ""
@@ -399,6 +417,9 @@ class AwsRegion(_Model):
     api_stages: list[ApiStage] | None = None
     web_acls: list[WebAcl] | None = Field(default=None, description="REGIONAL web ACLs.")
     guardduty_detectors: list[GuardDutyDetector] | None = None
+    guardduty_findings: list[GuardDutyFinding] | None = Field(
+        default=None, description="Active (not archived) findings of the region's enabled detectors."
+    )
     security_hub: SecurityHub | None = None
 
 

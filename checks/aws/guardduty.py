@@ -1,4 +1,6 @@
-"""GuardDuty: threat detection enabled in every region, with S3, EKS, runtime and malware protection.
+"""GuardDuty: threat detection enabled in every region, with S3, EKS, runtime and malware protection; and
+no active High / Critical finding left unaddressed, each grouped into module 4's four finding types with
+its runbook response.
 
 Module 4, "Cloud-Native Threat Detection > AWS GuardDuty".
 """
@@ -7,9 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditor.inventory.aws import AwsInventory, AwsRegion, GuardDutyDetector
+from auditor.inventory.aws import AwsInventory, AwsRegion, GuardDutyDetector, GuardDutyFinding
 from auditor.model import Remediation, Severity
-from auditor.registry import Verdict, aws_check, failed, not_evaluated, passed
+from auditor.registry import Verdict, aws_check, failed, not_applicable, not_evaluated, passed
+from auditor.runbook import runbook_for
+from auditor.threats.categories import (
+    CATEGORIES,
+    CATEGORY_TITLES,
+    guardduty_category,
+    guardduty_severity_band,
+)
 
 MODULE_SECTION = "Cloud-Native Threat Detection > AWS GuardDuty"
 DOCS = "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-features-activation-model.html"
@@ -205,3 +214,95 @@ def guardduty_runtime_monitoring(inv: AwsInventory) -> Iterator[Verdict]:
 )
 def guardduty_malware_protection(inv: AwsInventory) -> Iterator[Verdict]:
     yield from _feature_verdicts(inv, ("EBS_MALWARE_PROTECTION",), "Malware Protection for EC2")
+
+
+# --- Active findings ----------------------------------------------------------------------------------
+
+HIGH_SEVERITY = 7.0  # GuardDuty: High 7.0-8.9, Critical 9.0-10.0
+
+
+@aws_check(
+    id="aws.guardduty.no_unaddressed_high_findings",
+    title="No unaddressed High or Critical GuardDuty finding",
+    severity=Severity.HIGH,
+    rationale=(
+        "GuardDuty's findings are the module's four threat types (reconnaissance, instance compromise, "
+        "account compromise, data exfiltration). A High (7.0-8.9) or Critical (9.0+) finding that is still "
+        "active (not archived) is an incident nobody has closed; the runbook says what to do."
+    ),
+    risk="A compromised instance, stolen credentials or an exfiltration in progress stays unanswered.",
+    remediation=Remediation(
+        cli="aws guardduty archive-findings --detector-id {detector_id} --finding-ids {finding_id} "
+        "--region {region}",
+        console=[
+            "Open GuardDuty > Findings in the region and filter on severity High and Critical.",
+            "Follow the runbook response for the finding's category, then archive the finding.",
+        ],
+        text="Respond as the runbook says for the finding's category (block the source via NACL, isolate "
+        "the instance, revoke credentials, forensics), then archive the finding "
+        "(aws guardduty archive-findings) so that what remains active is what is still open.",
+    ),
+    references=(
+        "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings-severity.html",
+        "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-active.html",
+    ),
+    module_section="Cloud-Native Threat Detection > AWS GuardDuty: finding types",
+    datasets=("guardduty_detectors", "guardduty_findings"),
+)
+def guardduty_no_unaddressed_high_findings(inv: AwsInventory) -> Iterator[Verdict]:
+    for region in inv.region_list():
+        resource = f"arn:{inv.partition}:guardduty:{region.name}:{inv.account_id}:detector"
+        if region.guardduty_detectors is None or region.guardduty_findings is None:
+            datasets = ("guardduty_detectors", "guardduty_findings")
+            yield not_evaluated(
+                resource, region.name, [e for d in datasets for e in inv.errors_for(region.name, d)]
+            )
+            continue
+        if _enabled_detector(region) is None:
+            yield not_applicable(resource, region.name, f"No enabled GuardDuty detector in {region.name}")
+            continue
+        by_category = active_threats_by_category(region.guardduty_findings)
+        high = [f for f in region.guardduty_findings if f.severity >= HIGH_SEVERITY]
+        for item in high:
+            category = guardduty_category(item.type)
+            yield failed(
+                item.arn or item.id,
+                region.name,
+                f"{guardduty_severity_band(item.severity).capitalize()} ({item.severity:g}) "
+                f"{CATEGORY_TITLES.get(category or '', 'uncategorised')} finding {item.type} on "
+                f"{item.resource_type} {item.resource_id} is still active",
+                finding_id=item.id,
+                detector_id=item.detector_id,
+                type=item.type,
+                severity=item.severity,
+                category=category or "uncategorised",
+                affected=f"{item.resource_type} {item.resource_id}".strip(),
+                runbook=threat_runbook(category),
+                sample=item.sample,
+            )
+        if not high:
+            yield passed(
+                resource,
+                region.name,
+                f"No active High or Critical finding in {region.name} "
+                f"({len(region.guardduty_findings)} active finding(s) of lower severity)",
+                by_category=by_category,
+            )
+
+
+def active_threats_by_category(findings: list[GuardDutyFinding]) -> dict[str, int]:
+    counts = dict.fromkeys(CATEGORIES, 0)
+    for item in findings:
+        category = guardduty_category(item.type) or "uncategorised"
+        counts[category] = counts.get(category, 0) + 1
+    return counts
+
+
+def threat_runbook(category: str | None) -> list[dict[str, str]]:
+    """The module's runbook rows for a category (``threats.<category>`` in checks/runbook.yaml)."""
+    if category is None:
+        return []
+    return [
+        {"scenario": e.scenario, "detection": e.detection, "response": e.response}
+        for e in runbook_for(f"aws.threats.{category}")
+    ]

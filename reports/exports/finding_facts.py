@@ -99,7 +99,7 @@ def check_meta(check_id: str) -> CheckMeta | None:
     from auditor.registry import load_checks
 
     registry = load_checks()
-    return registry.get(check_id).meta if check_id in registry else None
+    return registry.meta(check_id)
 
 
 def controls_by_check(result: ScanResult) -> dict[str, tuple[ControlRef, ...]]:

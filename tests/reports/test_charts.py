@@ -282,3 +282,16 @@ def test_markup_survives_jinja_autoescape():
     env = Environment(autoescape=True)
     out = env.from_string("{{ chart }}").render(chart=score_donut(0.5, 0.5, "<x>"))
     assert out.startswith("<svg") and "&lt;x&gt;" in out
+
+
+def test_talker_bars_label_every_value_escape_names_and_are_deterministic():
+    from reports.charts import human_bytes, talker_bars
+
+    rows = [("10.0.3.30 \u2192 <evil>", 1_500_000_000), ("10.0.1.40 \u2192 52.94.0.10", 200_000_000)]
+    svg = str(talker_bars(rows))
+    assert svg == str(talker_bars(rows))
+    assert "&lt;evil&gt;" in svg and "<evil>" not in svg
+    assert ">1.5 GB<" in svg and ">200.0 MB<" in svg
+    assert svg.count('class="bar"') == 2
+    assert "No traffic" in str(talker_bars([]))
+    assert human_bytes(999) == "999 B"

@@ -88,3 +88,63 @@ def test_malware_protection_error_region():
     inv = make_inventory({"us-east-1": {}}, errors=[collection_error("us-east-1", "guardduty_detectors")])
     [finding] = run_check("aws.guardduty.malware_protection_enabled", inv)
     assert finding.status is Status.ERROR
+
+
+def _finding(type_, severity, archived=False, **kw):
+    return {"id": f"f-{type_}-{severity}", "arn": f"arn:aws:guardduty:us-east-1:1:finding/{type_}",
+            "detector_id": "d1", "type": type_, "severity": severity, "resource_type": "Instance",
+            "resource_id": "i-1", "archived": archived, **kw}  # fmt: skip
+
+
+def test_high_and_critical_active_findings_fail_with_category_and_runbook_response():
+    findings = [
+        _finding("CryptoCurrency:EC2/BitcoinTool.B!DNS", 7.0),
+        _finding("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", 8.9),
+        _finding("AttackSequence:S3/CompromisedData", 9.0),
+        _finding("Recon:EC2/PortProbeUnprotectedPort", 6.9),
+    ]
+    inv = make_inventory(
+        {"us-east-1": {"guardduty_detectors": [_detector()], "guardduty_findings": findings}}
+    )
+    failing = {f.evidence["type"]: f for f in run_check("aws.guardduty.no_unaddressed_high_findings", inv)}
+    assert {k: f.status for k, f in failing.items()} == {
+        "CryptoCurrency:EC2/BitcoinTool.B!DNS": Status.FAIL,
+        "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS": Status.FAIL,
+        "AttackSequence:S3/CompromisedData": Status.FAIL,
+    }
+    crypto = failing["CryptoCurrency:EC2/BitcoinTool.B!DNS"]
+    assert crypto.evidence["category"] == "instance_compromise"
+    assert [r["response"] for r in crypto.evidence["runbook"]] == ["Isolate instance, investigate"]
+    assert crypto.message.startswith("High (7) Instance compromise finding")
+    account = failing["UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS"]
+    assert account.evidence["category"] == "account_compromise"
+    assert [r["response"] for r in account.evidence["runbook"]] == ["Revoke credentials, audit"]
+    critical = failing["AttackSequence:S3/CompromisedData"]
+    assert critical.message.startswith("Critical (9) Data exfiltration")
+    assert [r["response"] for r in critical.evidence["runbook"]] == ["Revoke access, forensics"]
+
+
+def test_only_lower_severity_findings_pass_with_counts_by_category():
+    findings = [_finding("Recon:EC2/PortProbeUnprotectedPort", 2.0), _finding("Exfiltration:S3/X", 5.0)]
+    inv = make_inventory(
+        {"us-east-1": {"guardduty_detectors": [_detector()], "guardduty_findings": findings}}
+    )
+    [finding] = run_check("aws.guardduty.no_unaddressed_high_findings", inv)
+    assert finding.status is Status.PASS
+    assert finding.evidence["by_category"] == {
+        "reconnaissance": 1, "instance_compromise": 0, "account_compromise": 0, "data_exfiltration": 1,
+    }  # fmt: skip
+
+
+def test_unreadable_findings_are_error_and_no_detector_is_not_applicable():
+    inv = make_inventory(
+        {
+            "us-east-1": {"guardduty_detectors": [_detector()]},
+            "eu-west-1": {"guardduty_detectors": [], "guardduty_findings": []},
+        },
+        errors=[collection_error("us-east-1", "guardduty_findings", "guardduty", operation="ListFindings")],
+    )
+    by_region = {f.region: f for f in run_check("aws.guardduty.no_unaddressed_high_findings", inv)}
+    assert by_region["us-east-1"].status is Status.ERROR
+    assert "guardduty:ListFindings in us-east-1" in by_region["us-east-1"].message
+    assert by_region["eu-west-1"].status is Status.NOT_APPLICABLE

@@ -10,6 +10,7 @@ import botocore.session
 import pytest
 from moto import mock_aws
 
+from auditor.emulators import moto_extensions
 from auditor.providers.aws import AwsScanOptions
 from auditor.providers.aws.api_calls import ApiCallCounter
 from auditor.providers.aws.clients import ClientPool, client_config
@@ -33,7 +34,9 @@ def new_session(region: str = EAST) -> boto3.Session:
 
 @pytest.fixture
 def aws() -> Iterator[None]:
-    """An empty in-process moto for one test."""
+    """An empty in-process moto for one test, with the project's extensions (the operations moto lacks,
+    such as GuardDuty ListFindings), so a test does not depend on which test installed them first."""
+    moto_extensions.install()
     with mock_aws():
         yield
 

@@ -401,6 +401,9 @@ def seed_threat_detection(session: boto3.Session, estate: Estate) -> None:
             },
         ],
     )["DetectorId"]
+    session.client("guardduty", EAST).create_sample_findings(
+        DetectorId=detector, FindingTypes=["CryptoCurrency:EC2/BitcoinTool.B!DNS"]
+    )
     paused = session.client("guardduty", WEST).create_detector(Enable=False)["DetectorId"]
     session.client("securityhub", EAST).enable_security_hub(EnableDefaultStandards=False)
     estate.ids.update(detector=detector, detector_paused=paused)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 from moto import mock_aws
 
+from auditor.emulators import moto_extensions
 from auditor.inventory.aws import (
     AdvancedEventSelector,
     ApiStage,
@@ -85,6 +86,7 @@ class Collected:
 
 @pytest.fixture(scope="module")
 def collected() -> Iterator[Collected]:
+    moto_extensions.install()  # the operations moto lacks (GuardDuty ListFindings, ...)
     with mock_aws():
         estate = seed_estate()
         session = new_session()
@@ -510,6 +512,19 @@ def test_guardduty_detectors(collected: Collected) -> None:
     [paused] = inv.regions[WEST].guardduty_detectors
     assert (paused.id, paused.status) == (e["detector_paused"], "DISABLED")
     assert inv.regions[SYDNEY].guardduty_detectors == []
+
+
+def test_guardduty_active_findings_of_enabled_detectors(collected: Collected) -> None:
+    inv, e = collected.inventory, collected.estate
+    [finding] = inv.regions[EAST].guardduty_findings
+    assert (finding.type, finding.severity, finding.detector_id, finding.sample) == (
+        "CryptoCurrency:EC2/BitcoinTool.B!DNS",
+        8.0,
+        e["detector"],
+        True,
+    )
+    assert inv.regions[WEST].guardduty_findings == []  # a paused detector: nothing is read
+    assert inv.regions[SYDNEY].guardduty_findings == []
 
 
 def test_security_hub(collected: Collected) -> None:

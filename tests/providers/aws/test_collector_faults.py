@@ -76,6 +76,7 @@ def test_denied_guardduty_and_throttled_config_leave_everything_else_intact(sess
 
     # The failed datasets are unknown, not empty ...
     assert inv.regions[WEST].guardduty_detectors is None
+    assert inv.regions[WEST].guardduty_findings is None  # the findings of unknown detectors are unknown too
     assert inv.regions[SYDNEY].config_recorders is None
     assert inv.errors_for(WEST, "guardduty_detectors") == [denial]
     # ... and everything else is intact, in those regions too.
@@ -85,7 +86,12 @@ def test_denied_guardduty_and_throttled_config_leave_everything_else_intact(sess
     assert inv.regions[EAST].config_recorders == _recorder(EAST)
     for region in inv.regions.values():
         for dataset, value in region.model_dump().items():
-            if (region.name, dataset) not in ((WEST, "guardduty_detectors"), (SYDNEY, "config_recorders")):
+            unknown = (
+                (WEST, "guardduty_detectors"),
+                (WEST, "guardduty_findings"),
+                (SYDNEY, "config_recorders"),
+            )
+            if (region.name, dataset) not in unknown:
                 assert value is not None, (region.name, dataset)
     assert inv.bucket_logging == {
         "trail-a": BucketLogging(bucket="trail-a", logging_enabled=False),

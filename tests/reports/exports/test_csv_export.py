@@ -29,7 +29,7 @@ def test_one_row_per_finding_in_order(demo_result):
         assert row["check_id"] == finding.check_id
         assert row["resource_id"] == finding.resource_id
         assert row["severity"] == finding.severity.value
-        assert row["title"] == load_checks().get(finding.check_id).meta.title
+        assert row["title"] == load_checks().meta(finding.check_id).title  # checks and flow detections
 
 
 def test_rfc4180_crlf_and_quoting(demo_result):
@@ -44,7 +44,7 @@ def test_remediation_command_is_filled_for_the_finding(demo_result):
     registry = load_checks()
     parsed = rows(to_csv(demo_result))
     for row, finding in zip(parsed, demo_result.findings, strict=True):
-        expected = remediation_command(registry.get(finding.check_id).meta, finding)
+        expected = remediation_command(registry.meta(finding.check_id), finding)
         assert row["remediation_command"] == neutralise_formula(expected)
     vpc_rows = [r for r in parsed if r["check_id"] == "aws.vpc.flow_logs_enabled" and r["status"] == "FAIL"]
     assert vpc_rows

@@ -1,0 +1,1 @@
+"""The rules as SQL files (package data); rendered by ``auditor.flows.ruleset``."""

@@ -1,0 +1,185 @@
+"""Benchmark: module 4's flow-log rules over N generated AWS VPC Flow Log records (gzip text).
+
+    python benchmarks/flows.py [--records 10000000] [--files 16] [--dir /tmp/flows-bench] [--keep]
+
+Generates N records in the module's --log-format over ``--files`` gzip files in the S3 key layout (a
+realistic mix: east-west traffic, replies, the usual public destinations, NODATA records, and the attack
+patterns: an SSH and an RDP brute forcer, a port scanner, an exfiltrating host), with DuckDB's COPY so the
+generation itself is quick. Then, each in a fresh process, times:
+
+- ``zcat FILES | wc -l``: the one-core decompression floor;
+- ours: ``auditor.flows.analysis.analyze`` (load every file once into DuckDB, run every rule, findings);
+- ours on Parquet: the same set converted once (``auditor flows convert``), then analysed.
+
+Prints records/s, MB/s of uncompressed text, peak memory (max RSS of the process), and the ratio to the
+zcat time. Prints figures; asserts nothing. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+WINDOW_END = datetime(2026, 11, 27, tzinfo=UTC)
+
+_GENERATE = """
+COPY (
+    SELECT
+        5 AS "version",
+        '123456789012' AS "account-id",
+        'eni-' || lpad(CAST(i % 200 AS VARCHAR), 8, '0') AS "interface-id",
+        CASE
+            WHEN i % 1000 = 1 THEN '198.51.100.7'
+            WHEN i % 1000 = 2 THEN '198.51.100.8'
+            WHEN i % 1000 = 3 THEN '203.0.113.5'
+            WHEN i % 1000 = 4 THEN '10.0.3.30'
+            ELSE '10.0.' || CAST((i // 7) % 4 AS VARCHAR) || '.' || CAST((i // 13) % 250 AS VARCHAR)
+        END AS srcaddr,
+        CASE
+            WHEN i % 1000 IN (1, 2, 3) THEN '10.0.1.' || CAST(i % 50 AS VARCHAR)
+            WHEN i % 1000 = 4 THEN '185.199.108.153'
+            WHEN i % 10 = 5 THEN '52.94.' || CAST(i % 3 AS VARCHAR) || '.10'
+            ELSE '10.0.2.' || CAST(100 + i % 10 AS VARCHAR)
+        END AS dstaddr,
+        32768 + CAST(i % 28000 AS INTEGER) AS srcport,
+        CASE
+            WHEN i % 1000 = 1 THEN 22
+            WHEN i % 1000 = 2 THEN 3389
+            WHEN i % 1000 = 3 THEN 1 + CAST((i // 1000) % 1024 AS INTEGER)
+            WHEN i % 2 = 0 THEN 443
+            ELSE 5432
+        END AS dstport,
+        6 AS protocol,
+        1 + i % 40 AS packets,
+        CASE WHEN i % 1000 = 4 THEN 2000000 ELSE 200 + (i * 7919) % 60000 END AS bytes,
+        {start} + CAST((i * 86399) // {total} AS BIGINT) AS "start",
+        {start} + CAST((i * 86399) // {total} AS BIGINT) + 60 AS "end",
+        CASE WHEN i % 1000 IN (1, 2, 3) OR i % 97 = 0 THEN 'REJECT' ELSE 'ACCEPT' END AS action,
+        CASE WHEN i % 5000 = 7 THEN 'NODATA' ELSE 'OK' END AS "log-status",
+        'vpc-0a1b2c3d' AS "vpc-id",
+        'subnet-0a1b2c3d' AS "subnet-id",
+        'i-0a1b2c3d4e5f' AS "instance-id",
+        CASE WHEN i % 1000 IN (1, 2, 3) THEN 2 ELSE 19 END AS "tcp-flags",
+        'IPv4' AS "type",
+        '-' AS "pkt-srcaddr",
+        '-' AS "pkt-dstaddr"
+    FROM range({first}, {last}) AS r(i)
+) TO '{path}' (DELIMITER ' ', HEADER, QUOTE '', COMPRESSION gzip)
+"""
+
+
+def generate(directory: Path, records: int, files: int) -> list[Path]:
+    import duckdb
+
+    from auditor.flows.generate import aws_key
+
+    directory.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    start = int(WINDOW_END.timestamp()) - 86400
+    per_file = -(-records // files)
+    paths = []
+    for number in range(files):
+        path = directory / aws_key(WINDOW_END, number)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        first, last = number * per_file, min(records, (number + 1) * per_file)
+        sql = _GENERATE.format(start=start, total=records, first=first, last=last, path=path)
+        con.execute(sql).fetchall()
+        paths.append(path)
+    return paths
+
+
+def timed(command: list[str], shell: bool = False) -> tuple[float, str, int]:
+    """(seconds, stdout, max RSS of the child in bytes)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    clock = time.perf_counter()
+    argv: list[str] | str = " ".join(command) if shell else command
+    done = subprocess.run(argv, shell=shell, capture_output=True, text=True)
+    elapsed = time.perf_counter() - clock
+    if done.returncode != 0:
+        sys.exit(f"failed: {command}\n{done.stderr}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, done.stdout, max(before, after) * 1024
+
+
+_ANALYZE = """
+import json, sys
+from datetime import datetime
+from auditor.flows.analysis import analyze
+from auditor.flows.parameters import RuleParameters
+analysis = analyze([sys.argv[1]], RuleParameters(window_end=datetime.fromisoformat(sys.argv[2])))
+s = analysis.summary
+print(json.dumps({"read": s.records_read, "rejected": s.records_rejected, "detections": s.detections}))
+"""
+
+
+def main() -> None:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
+    parser.add_argument("--records", type=int, default=10_000_000)
+    parser.add_argument("--files", type=int, default=16)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/flows-bench"))
+    parser.add_argument("--keep", action="store_true", help="Keep the generated files.")
+    parser.add_argument("--reuse", action="store_true", help="Reuse the files a --keep run left.")
+    args = parser.parse_args()
+
+    if args.reuse:
+        paths = sorted((args.dir / "text").rglob("*.log.gz"))
+        (args.dir / "flows.parquet").unlink(missing_ok=True)
+    else:
+        shutil.rmtree(args.dir, ignore_errors=True)
+        clock = time.perf_counter()
+        paths = generate(args.dir / "text", args.records, args.files)
+        print(
+            f"generated {args.records:,} records in {len(paths)} files in {time.perf_counter() - clock:.1f} s"
+        )
+    compressed = sum(p.stat().st_size for p in paths)
+    files = " ".join(str(p) for p in paths)
+    _, out, _ = timed([f"zcat {files} | wc -c"], shell=True)
+    text_bytes = int(out.strip())
+    zcat_lines_s, lines, _ = timed([f"zcat {files} | wc -l"], shell=True)
+    print(f"input: {compressed / 1e6:.0f} MB gzip, {text_bytes / 1e9:.2f} GB text, {int(lines):,} lines")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before the runs")
+    print(f"zcat | wc -l: {zcat_lines_s:.2f} s")
+
+    window_end = WINDOW_END.isoformat()
+    ours_s, out, rss = timed([sys.executable, "-c", _ANALYZE, str(args.dir / "text"), window_end])
+    result = json.loads(out)
+    print(
+        f"ours (gzip text, load once + every rule): {ours_s:.2f} s, "
+        f"{args.records / ours_s / 1e6:.2f} M records/s, {text_bytes / ours_s / 1e6:.0f} MB/s text, "
+        f"peak {rss / 2**30:.2f} GiB, {ours_s / zcat_lines_s:.2f}x zcat"
+    )
+    print(f"  read {result['read']:,}, rejected {result['rejected']:,}, detections {result['detections']}")
+
+    parquet = args.dir / "flows.parquet"
+    convert = [
+        sys.executable,
+        "-m",
+        "auditor",
+        "flows",
+        "convert",
+        str(args.dir / "text"),
+        "-o",
+        str(parquet),
+    ]
+    convert_s, _, _ = timed(convert)
+    print(f"convert to Parquet: {convert_s:.2f} s ({parquet.stat().st_size / 1e6:.0f} MB)")
+    parquet_s, out, rss = timed([sys.executable, "-c", _ANALYZE, str(parquet), window_end])
+    print(
+        f"ours (Parquet): {parquet_s:.2f} s, {args.records / parquet_s / 1e6:.2f} M records/s, "
+        f"peak {rss / 2**30:.2f} GiB"
+    )
+    if not args.keep:
+        shutil.rmtree(args.dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
