@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from auditor.inventory.gcp import GLOBAL, GcpInventory
+from auditor.inventory.gcp import GLOBAL, GcpInventory, SccFindingCount
 from auditor.model import Remediation, Severity
 from auditor.registry import Verdict, failed, gcp_check, manual, passed
+from auditor.runbook import runbook_for
+from auditor.threats.categories import CATEGORY_TITLES, scc_category
 from checks.gcp.scope import unreadable
 
 SECTION = "Cloud-Native Threat Detection > GCP Security Command Center"
@@ -130,6 +132,16 @@ def detection_services_enabled(inv: GcpInventory) -> Iterator[Verdict]:
             yield failed(resource, GLOBAL, f"SCC service {service} is {state}", state=state)
 
 
+def _by_threat_category(findings: list[SccFindingCount]) -> dict[str, int]:
+    """Counts by the module's four threat categories (SCC's category names its tactic), the rest as
+    'uncategorised'."""
+    counts: dict[str, int] = {}
+    for finding in findings:
+        category = scc_category(finding.category) or "uncategorised"
+        counts[category] = counts.get(category, 0) + finding.count
+    return dict(sorted(counts.items()))
+
+
 @gcp_check(
     id="gcp.scc.no_active_high_findings",
     title="No active high or critical SCC finding is open for the project",
@@ -162,11 +174,20 @@ def no_active_high_findings(inv: GcpInventory) -> Iterator[Verdict]:
     total = sum(f.count for f in inv.scc_active_findings)
     if serious:
         listed = ", ".join(f"{n} {key}" for key, n in sorted(summary.items()))
+        by_threat = _by_threat_category(serious)
+        responses = {
+            category: [entry.response for entry in runbook_for(f"gcp.threats.{category}")]
+            for category in by_threat
+            if category != "uncategorised"
+        }
         yield failed(
             resource,
             GLOBAL,
-            f"{sum(summary.values())} active high/critical SCC findings: {listed}",
+            f"{sum(summary.values())} active high/critical SCC findings: {listed}"
+            + "".join(f"; {CATEGORY_TITLES[c]}: {', '.join(r)}" for c, r in sorted(responses.items()) if r),
             by_severity_and_category=summary,
+            by_threat_category=by_threat,
+            runbook_responses=responses,
             active_total=total,
         )
     else:

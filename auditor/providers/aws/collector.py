@@ -91,9 +91,10 @@ def _run_all(
     """Run the jobs. The first exception (a bug, or the progress callback cancelling) cancels the rest
     and propagates. When the deadline passes or Ctrl-C arrives, the unfinished units' datasets become
     None with an error saying so, and what finished is kept."""
-    futures: list[Future[UnitContext]] = [executor.submit(run) for _unit, _region, run in jobs]
-    pending: set[Future[UnitContext]] = set(futures)
+    futures: list[Future[UnitContext]] = []
     try:
+        futures += [executor.submit(run) for _unit, _region, run in jobs]
+        pending: set[Future[UnitContext]] = set(futures)
         while pending and stop.reason is None:
             done, pending = wait(pending, timeout=stop.remaining(), return_when=FIRST_EXCEPTION)
             for future in done:
@@ -107,11 +108,13 @@ def _run_all(
     except KeyboardInterrupt:
         stop.reason = "interrupted"
     results: list[UnitContext] = []
-    for (unit, region, _run), future in zip(jobs, futures, strict=True):
-        if future.done() and not future.cancelled() and future.exception() is None:
+    for index, (unit, region, _run) in enumerate(jobs):
+        future = futures[index] if index < len(futures) else None
+        if future is not None and future.done() and not future.cancelled() and future.exception() is None:
             results.append(future.result())
             continue
-        future.cancel()
+        if future is not None:
+            future.cancel()
         scope = GLOBAL if unit.scope == "global" else region
         unfinished = UnitContext(None, account, region, scope)  # type: ignore[arg-type]
         for dataset in unit.datasets:

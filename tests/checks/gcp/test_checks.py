@@ -231,3 +231,28 @@ def test_cloud_asset_inventory_enabled():
     assert set(_run(check, _inv(enabled_apis=["cloudasset.googleapis.com"])).values()) == {Status.PASS}
     assert set(_run(check, _inv(enabled_apis=["compute.googleapis.com"])).values()) == {Status.FAIL}
     assert set(_run(check, _inv(errors=[_denied("enabled_apis")])).values()) == {Status.ERROR}
+
+
+def test_active_high_scc_findings_are_grouped_by_the_modules_threat_categories_with_the_runbook():
+    from auditor.inventory.gcp import SccFindingCount
+    from auditor.runbook import runbook_for
+
+    check = load_checks().get("gcp.scc.no_active_high_findings")
+    findings = [
+        SccFindingCount(severity="HIGH", category="Exfiltration: BigQuery Data Extraction", count=2),
+        SccFindingCount(severity="CRITICAL", category="Malware: Cryptomining Bad Domain", count=1),
+        SccFindingCount(severity="HIGH", category="OPEN_FIREWALL", count=3),
+        SccFindingCount(severity="MEDIUM", category="Exfiltration: BigQuery Data Exfiltration", count=9),
+    ]
+    [finding] = check.run(_inv(scc_active_findings=findings), "p-123456")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["by_threat_category"] == {
+        "data_exfiltration": 2,  # the MEDIUM one is not counted: only high and critical
+        "instance_compromise": 1,
+        "uncategorised": 3,
+    }
+    expected = [e.response for e in runbook_for("gcp.threats.data_exfiltration")]
+    assert expected and finding.evidence["runbook_responses"]["data_exfiltration"] == expected
+    assert expected[0] in finding.message
+    [quiet] = check.run(_inv(scc_active_findings=findings[3:]), "p-123456")
+    assert quiet.status is Status.PASS
