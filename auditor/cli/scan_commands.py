@@ -1,8 +1,8 @@
-"""`auditor scan aws ...` and `auditor scan --from-snapshot FILE`."""
+"""`auditor scan` (and `--from-snapshot FILE`): the group, the evaluation every scan goes through, and
+writing its results. The provider commands are in scan_aws_command, scan_azure_command, scan_gcp_command."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,15 +25,14 @@ app = typer.Typer(
     no_args_is_help=False,
 )
 
-JSON_HELP = "Write the scan result (findings, scores, scope, errors) as JSON to this file."
-BENCHMARK_HELP = (
-    "Score against this benchmark (repeatable; see `auditor benchmarks list`). "
-    "Default: the current CIS benchmark of each scanned provider, and module4-baseline."
+from auditor.cli.scan_options import (  # noqa: E402 - the shared option help texts
+    BENCHMARK_HELP,
+    EXCEPTIONS_HELP,
+    FORMAT_HELP,
+    HISTORY_HELP,
+    JSON_HELP,
+    OUTPUT_DIR_HELP,
 )
-EXCEPTIONS_HELP = "An exceptions file (YAML): matching findings become MUTED until the exception expires."
-HISTORY_HELP = "Do not record this scan in the history database."
-OUTPUT_DIR_HELP = "Write the report and exports here (see --format)."
-FORMAT_HELP = "With --output-dir: comma-separated formats: pdf,html,json,csv,ocsf,asff,junit (or 'all')."
 
 
 @dataclass(frozen=True)
@@ -139,153 +138,6 @@ def scan(
     finish(evaluation.build(snapshot.inventories, started_at=started, source="snapshot"), evaluation)
 
 
-@app.command("aws")
-def scan_aws(
-    ctx: typer.Context,
-    profile: str | None = typer.Option(None, "--profile", help="AWS profile (default: the standard chain)."),
-    regions: list[str] = typer.Option(
-        [], "--region", "-r", help="Restrict to this region (repeatable). Default: every enabled region."
-    ),
-    snapshot: Path | None = typer.Option(
-        None, "--snapshot", help="Also write the collected inventory (the audit evidence) to this file."
-    ),
-    json_out: Path | None = typer.Option(None, "--json", help=JSON_HELP),
-    benchmarks: list[str] = typer.Option([], "--benchmark", "-b", help=BENCHMARK_HELP),
-    exceptions: Path | None = typer.Option(None, "--exceptions", help=EXCEPTIONS_HELP),
-    no_history: bool = typer.Option(False, "--no-history", help=HISTORY_HELP),
-    output_dir: Path | None = typer.Option(None, "--output-dir", "-o", help=OUTPUT_DIR_HELP),
-    formats: str = typer.Option("pdf,json", "--format", "-f", help=FORMAT_HELP),
-    workers: int = typer.Option(16, "--workers", min=1, max=64, help="Concurrent API calls."),
-    max_attempts: int = typer.Option(
-        6, "--max-attempts", min=1, max=20, help="Attempts per call (adaptive retries) before it is ERROR."
-    ),
-    timeout: float | None = typer.Option(
-        None,
-        "--timeout",
-        min=1,
-        help="Seconds for the whole scan; what has not finished by then is ERROR (not finished), "
-        "the rest is kept. Ctrl-C does the same at once.",
-    ),
-    organization: bool = typer.Option(
-        False,
-        "--organization",
-        help="Scan every account of the caller's AWS Organization (from the management or a delegated "
-        "administrator account) through the cross-account role --role-name; one merged report.",
-    ),
-    role_name: str = typer.Option(
-        "OrganizationAccountAccessRole", "--role-name", help="With --organization: the role to assume."
-    ),
-    accounts: list[str] = typer.Option(
-        [], "--accounts", help="With --organization: only this account id (repeatable)."
-    ),
-    exclude_accounts: list[str] = typer.Option(
-        [], "--exclude-accounts", help="With --organization: skip this account id (repeatable)."
-    ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the one-line verdict."),
-) -> None:
-    """Collect an AWS account (or every account of an organization) read-only; evaluate every AWS check."""
-    from auditor.cli.progress import progress_reporter
-    from auditor.providers.aws import (
-        AwsCollectionFailed,
-        AwsScanOptions,
-        collect_aws,
-        collect_aws_organization,
-    )
-    from auditor.snapshot import write_snapshot
-
-    evaluation = Evaluation(
-        benchmarks=tuple(benchmarks),
-        exceptions=exceptions,
-        record_history=not no_history,
-        json_out=json_out,
-        quiet=quiet,
-        output_dir=output_dir,
-        formats=checked_formats(formats),
-    ).merged_with(ctx.obj if isinstance(ctx.obj, Evaluation) else None)
-    if (accounts or exclude_accounts) and not organization:
-        raise typer.BadParameter("needs --organization", param_hint="--accounts/--exclude-accounts")
-    options = AwsScanOptions(
-        profile=profile,
-        regions=tuple(regions),
-        max_workers=workers,
-        max_attempts=max_attempts,
-        timeout=timeout,
-        organization=organization,
-        role_name=role_name,
-        accounts=tuple(accounts),
-        exclude_accounts=tuple(exclude_accounts),
-    )
-    started = datetime.now(UTC)
-    clock = time.monotonic()
-    try:
-        with progress_reporter(enabled=not evaluation.quiet) as report:
-            if options.organization:
-                inventories: list[Inventory] = list(collect_aws_organization(options, progress=report))
-            else:
-                inventories = [collect_aws(options, progress=report)]
-    except AwsCollectionFailed as error:
-        fail(f"AWS scan failed: {error}")
-    if snapshot is not None:
-        write_or_fail(snapshot, lambda: write_snapshot(snapshot, inventories))
-    result = evaluation.build(inventories, started_at=started, source="live")
-    finish(result, evaluation, elapsed=time.monotonic() - clock)
-
-
-@app.command("gcp")
-def scan_gcp(
-    ctx: typer.Context,
-    projects: list[str] = typer.Option(
-        [],
-        "--project",
-        "-p",
-        help="Scan this project (repeatable). Default: every project the credential sees.",
-    ),
-    organization: str | None = typer.Option(
-        None, "--organization", help="Numeric organization id: its projects, and its Security Command Center."
-    ),
-    snapshot: Path | None = typer.Option(
-        None, "--snapshot", help="Also write the collected inventory (the audit evidence) to this file."
-    ),
-    json_out: Path | None = typer.Option(None, "--json", help=JSON_HELP),
-    benchmarks: list[str] = typer.Option([], "--benchmark", "-b", help=BENCHMARK_HELP),
-    exceptions: Path | None = typer.Option(None, "--exceptions", help=EXCEPTIONS_HELP),
-    no_history: bool = typer.Option(False, "--no-history", help=HISTORY_HELP),
-    output_dir: Path | None = typer.Option(None, "--output-dir", "-o", help=OUTPUT_DIR_HELP),
-    formats: str = typer.Option("pdf,json", "--format", "-f", help=FORMAT_HELP),
-    workers: int = typer.Option(16, "--workers", min=1, max=64, help="Concurrent API calls."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the one-line verdict."),
-) -> None:
-    """Collect GCP projects read-only (Application Default Credentials) and evaluate every GCP check."""
-    from auditor.cli.progress import progress_reporter
-    from auditor.providers.gcp import GcpCollectionFailed, GcpScanOptions, collect_gcp
-    from auditor.snapshot import write_snapshot
-
-    evaluation = Evaluation(
-        benchmarks=tuple(benchmarks),
-        exceptions=exceptions,
-        record_history=not no_history,
-        json_out=json_out,
-        quiet=quiet,
-        output_dir=output_dir,
-        formats=checked_formats(formats),
-    ).merged_with(ctx.obj if isinstance(ctx.obj, Evaluation) else None)
-    try:
-        options = GcpScanOptions(projects=tuple(projects), organization=organization, max_workers=workers)
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--organization") from error
-    started = datetime.now(UTC)
-    clock = time.monotonic()
-    try:
-        with progress_reporter(enabled=not evaluation.quiet) as report:
-            inventories = collect_gcp(options, progress=report)
-    except GcpCollectionFailed as error:
-        fail(f"GCP scan failed: {error}")
-    if snapshot is not None:
-        write_or_fail(snapshot, lambda: write_snapshot(snapshot, list(inventories)))
-    result = evaluation.build(inventories, started_at=started, source="live")
-    finish(result, evaluation, elapsed=time.monotonic() - clock)
-
-
 def checked_formats(value: str) -> tuple[str, ...]:
     from auditor.cli.report_outputs import UnknownFormat, parse_formats
 
@@ -380,6 +232,10 @@ def record(result: ScanResult) -> int | None:
         return None
 
 
-from auditor.cli.scan_azure_command import scan_azure  # noqa: E402 - registered after the shared helpers
+from auditor.cli.scan_aws_command import scan_aws  # noqa: E402 - registered after the shared helpers
+from auditor.cli.scan_azure_command import scan_azure  # noqa: E402
+from auditor.cli.scan_gcp_command import scan_gcp  # noqa: E402
 
+app.command("aws")(scan_aws)
 app.command("azure")(scan_azure)
+app.command("gcp")(scan_gcp)

@@ -1,0 +1,66 @@
+"""`auditor scan gcp [--project P ...] [--organization O]`: collect GCP projects read-only."""
+
+from __future__ import annotations
+
+import typer
+
+from auditor.cli.scan_options import (
+    BenchmarkOption,
+    ExceptionsOption,
+    FormatOption,
+    JsonOption,
+    NoHistoryOption,
+    OutputDirOption,
+    QuietOption,
+    SnapshotOption,
+    WorkersOption,
+    evaluation_from,
+    run_scan,
+)
+
+
+def scan_gcp(
+    ctx: typer.Context,
+    projects: list[str] = typer.Option(
+        [],
+        "--project",
+        "-p",
+        help="Scan this project (repeatable). Default: every project the credential sees.",
+    ),
+    organization: str | None = typer.Option(
+        None, "--organization", help="Numeric organization id: its projects, and its Security Command Center."
+    ),
+    snapshot: SnapshotOption = None,
+    json_out: JsonOption = None,
+    benchmarks: BenchmarkOption = None,
+    exceptions: ExceptionsOption = None,
+    no_history: NoHistoryOption = False,
+    output_dir: OutputDirOption = None,
+    formats: FormatOption = "pdf,json",
+    workers: WorkersOption = 16,
+    quiet: QuietOption = False,
+) -> None:
+    """Collect GCP projects read-only (Application Default Credentials) and evaluate every GCP check."""
+    from auditor.providers.gcp import GcpCollectionFailed, GcpScanOptions, collect_gcp
+
+    evaluation = evaluation_from(
+        ctx,
+        benchmarks=benchmarks,
+        exceptions=exceptions,
+        no_history=no_history,
+        json_out=json_out,
+        quiet=quiet,
+        output_dir=output_dir,
+        formats=formats,
+    )
+    try:
+        options = GcpScanOptions(projects=tuple(projects), organization=organization, max_workers=workers)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--organization") from error
+    run_scan(
+        "GCP",
+        lambda progress: collect_gcp(options, progress=progress),
+        (GcpCollectionFailed,),
+        evaluation,
+        snapshot,
+    )
