@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from auditor.model import CollectionError
+from auditor.inventory.common import InventoryBase
 
 GLOBAL = "global"
 
@@ -429,7 +429,7 @@ REGION_DATASETS: tuple[str, ...] = tuple(
 GLOBAL_DATASETS: tuple[str, ...] = ("cloudfront_distributions", "cloudfront_web_acls", "bucket_logging")
 
 
-class AwsInventory(_Model):
+class AwsInventory(InventoryBase):
     """One AWS account as collected: typed, JSON-serialisable, replayable."""
 
     provider: Literal["aws"] = "aws"
@@ -447,13 +447,6 @@ class AwsInventory(_Model):
         default=None,
         description="Server access logging of the CloudTrail buckets; None for a bucket = could not read.",
     )
-    errors: list[CollectionError] = Field(default_factory=list)
-    api_calls: dict[str, int] = Field(default_factory=dict, description="Calls made, by 'service:Operation'.")
-    entry_error: CollectionError | None = Field(
-        default=None,
-        description="Why the account could not be entered at all (e.g. its role could not be assumed); "
-        "then nothing was collected and every check of the account is ERROR.",
-    )
     account_name: str = Field(default="", description="The account's name in the organization, if known.")
 
     @model_validator(mode="after")
@@ -466,14 +459,6 @@ class AwsInventory(_Model):
     @property
     def account(self) -> str:
         return self.account_id
-
-    def errors_for(self, region: str, *datasets: str, resource: str = "") -> list[CollectionError]:
-        """The collection errors behind the given datasets in a region (or GLOBAL)."""
-        return [
-            e
-            for e in self.errors
-            if e.region == region and e.dataset in datasets and (not resource or e.resource in ("", resource))
-        ]
 
     def scope_regions(self) -> list[str]:
         """The scanned regions, sorted."""

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.model import CollectionError
+from auditor.inventory.common import InventoryBase
 
 GLOBAL = "global"
 RESOURCE_DIAGNOSTICS = "resource_diagnostic_settings"
@@ -298,8 +298,10 @@ DATASETS: tuple[str, ...] = (
 )
 
 
-class AzureInventory(_Model):
+class AzureInventory(InventoryBase):
     """One Azure subscription as collected: typed, JSON-serialisable, replayable."""
+
+    RESOURCE_IDS_IGNORE_CASE = True  # ARM ids are case-insensitive
 
     provider: Literal["azure"] = "azure"
     subscription_id: str
@@ -322,11 +324,6 @@ class AzureInventory(_Model):
     waf_policies: list[WafPolicy] | None = None
     key_vaults: list[KeyVault] | None = None
     dns_security_policies: list[DnsSecurityPolicy] | None = None
-    errors: list[CollectionError] = Field(default_factory=list)
-    api_calls: dict[str, int] = Field(default_factory=dict, description="Calls made, by 'service:Operation'.")
-    entry_error: CollectionError | None = Field(
-        default=None, description="Why nothing could be collected at all; every check is then ERROR."
-    )
 
     @property
     def account(self) -> str:
@@ -338,16 +335,6 @@ class AzureInventory(_Model):
 
     def scope_regions(self) -> list[str]:
         return sorted(self.locations)
-
-    def errors_for(self, region: str, *datasets: str, resource: str = "") -> list[CollectionError]:
-        """The collection errors behind the given datasets in a location (or GLOBAL)."""
-        return [
-            e
-            for e in self.errors
-            if e.region == region
-            and e.dataset in datasets
-            and (not resource or e.resource.lower() in ("", resource.lower()))
-        ]
 
     def flow_logs(self) -> list[FlowLog] | None:
         """Every flow log of every watcher; None when the watchers could not be listed."""

@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from auditor.inventory.common import InventoryBase
 from auditor.model import CollectionError
 
 GLOBAL = "global"
@@ -206,7 +207,7 @@ class SccFindingCount(_Model):
     count: int
 
 
-class GcpInventory(_Model):
+class GcpInventory(InventoryBase):
     """One GCP project as collected: typed, JSON-serialisable, replayable."""
 
     provider: Literal["gcp"] = "gcp"
@@ -240,11 +241,6 @@ class GcpInventory(_Model):
     scc_services: list[SccService] | None = None
     scc_sources: list[SccSource] | None = None
     scc_active_findings: list[SccFindingCount] | None = None
-    errors: list[CollectionError] = Field(default_factory=list)
-    api_calls: dict[str, int] = Field(default_factory=dict, description="Calls made, by 'service:Operation'.")
-    entry_error: CollectionError | None = Field(
-        default=None, description="Why nothing could be collected at all; every check is then ERROR."
-    )
 
     @property
     def account(self) -> str:
@@ -256,14 +252,6 @@ class GcpInventory(_Model):
 
     def scope_regions(self) -> list[str]:
         return sorted(self.regions)
-
-    def errors_for(self, region: str, *datasets: str, resource: str = "") -> list[CollectionError]:
-        """The collection errors behind the given datasets in a region (or GLOBAL)."""
-        return [
-            e
-            for e in self.errors
-            if e.region == region and e.dataset in datasets and (not resource or e.resource in ("", resource))
-        ]
 
     def regional_errors(self, dataset: str) -> dict[str, list[CollectionError]]:
         """Errors of ``dataset`` recorded under a region (an unreachable scope of an aggregated list)."""
