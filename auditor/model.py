@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -112,6 +112,17 @@ class Finding(BaseModel):
     muted: Mute | None = None
 
 
+class ReadFailure(Protocol):
+    """What every provider's failed-read exception carries (``auditor.providers.*.failures.ReadFailed``)."""
+
+    service: str
+    operation: str
+    kind: str
+    code: str
+    message: str
+    resource: str
+
+
 class CollectionError(BaseModel):
     """A read that failed. It is kept inside the inventory; it never turns into an empty list."""
 
@@ -127,6 +138,30 @@ class CollectionError(BaseModel):
     code: str = ""
     message: str = ""
     resource: str = ""
+
+    @classmethod
+    def of_failure(
+        cls,
+        failure: ReadFailure,
+        *,
+        provider: Literal["aws", "azure", "gcp"],
+        account: str,
+        region: str,
+        dataset: str,
+    ) -> CollectionError:
+        """The error behind ``dataset`` for a provider's failed read (its ``ReadFailed``)."""
+        return cls(
+            provider=provider,
+            account=account,
+            region=region,
+            service=failure.service,
+            dataset=dataset,
+            operation=failure.operation,
+            kind=failure.kind,  # type: ignore[arg-type]
+            code=failure.code,
+            message=failure.message,
+            resource=failure.resource,
+        )
 
     def describe(self) -> str:
         where = f"{self.service}:{self.operation} in {self.region}"

@@ -61,17 +61,8 @@ class UnitContext:
     def record(self, dataset: str, failure: ReadFailed) -> None:
         """Keep a failed read as the error behind ``dataset``."""
         self.errors.append(
-            CollectionError(
-                provider="aws",
-                account=self.account,
-                region=self.scope,
-                service=failure.service,
-                dataset=dataset,
-                operation=failure.operation,
-                kind=failure.kind,
-                code=failure.code,
-                message=failure.message,
-                resource=failure.resource,
+            CollectionError.of_failure(
+                failure, provider="aws", account=self.account, region=self.scope, dataset=dataset
             )
         )
 

@@ -131,17 +131,8 @@ class UnitContext:
 
     def record(self, dataset: str, failure: ReadFailed, region: str = GLOBAL) -> None:
         self.errors.append(
-            CollectionError(
-                provider="gcp",
-                account=self.account,
-                region=region,
-                service=failure.service,
-                dataset=dataset,
-                operation=failure.operation,
-                kind=failure.kind,
-                code=failure.code,
-                message=failure.message,
-                resource=failure.resource,
+            CollectionError.of_failure(
+                failure, provider="gcp", account=self.account, region=region, dataset=dataset
             )
         )
 
