@@ -21,6 +21,9 @@ from auditor.emulators.estate_azure import (
 WATCHER_GROUP = "NetworkWatcherRG"
 MONITORING_GROUP = "rg-monitoring"
 ENDPOINT_PROTECTION_SETTING = "WDATP"
+GROUPS = "/providers/Microsoft.Management/managementGroups"
+GROUP_TYPE = "Microsoft.Management/managementGroups"
+SUBSCRIPTION_TYPE = "/subscriptions"
 
 
 def resource_id(subscription: str, group: str, provider_type: str, name: str) -> str:
@@ -103,7 +106,7 @@ def subscription_document(spec: AzureSubscriptionEstate, tenant_id: str) -> dict
         "subscriptionId": spec.id,
         "tenantId": tenant_id,
         "displayName": spec.name or spec.id,
-        "state": "Enabled",
+        "state": spec.state,
     }
 
 
@@ -114,6 +117,58 @@ def seed_azure(spec: AzureEstate, emulator: ArmEmulator) -> None:
     for subscription, document in zip(spec.subscriptions, documents, strict=True):
         emulator.add_item(f"/subscriptions/{subscription.id}", document)
         _seed_subscription(subscription, emulator)
+    _seed_management_groups(spec, emulator)
+
+
+def management_group_id(group: str) -> str:
+    return f"{GROUPS}/{group}"
+
+
+def _seed_management_groups(spec: AzureEstate, emulator: ArmEmulator) -> None:
+    """Every management group (and the tenant root group, named by the tenant id, above the top-level
+    ones) with its ``descendants``: the whole subtree, child groups and subscriptions, each naming its
+    parent, as ARM lists them (paged). A subscription in no group sits under the root group."""
+    root = spec.tenant_id
+    parents: dict[str, str] = {group.id: group.parent or root for group in spec.management_groups}
+    names = {group.id: group.name or group.id for group in spec.management_groups}
+    names[root] = "Tenant Root Group"
+    placed = {member.lower(): group.id for group in spec.management_groups for member in group.subscriptions}
+    subscriptions = {s.id: placed.get(s.id.lower(), root) for s in spec.subscriptions}
+    display = {s.id: s.name or s.id for s in spec.subscriptions}
+
+    def ancestors(group: str) -> list[str]:
+        chain = []
+        while group in parents:
+            group = parents[group]
+            chain.append(group)
+        return chain
+
+    for group in [root, *parents]:
+        below_groups = [g for g in parents if group in ancestors(g)]
+        below = {group, *below_groups}
+        descendants = [
+            _descendant(GROUP_TYPE, management_group_id(g), g, names[g], parents[g]) for g in below_groups
+        ]
+        descendants += [
+            _descendant(SUBSCRIPTION_TYPE, f"/subscriptions/{s}", s, display[s], parent)
+            for s, parent in subscriptions.items()
+            if parent in below
+        ]
+        path = management_group_id(group)
+        emulator.add_collection(f"{path}/descendants", descendants)
+        body = {"id": path, "type": GROUP_TYPE, "name": group, "properties": {"displayName": names[group]}}
+        if group in parents:
+            body["properties"]["details"] = {"parent": {"id": management_group_id(parents[group])}}
+        emulator.add_item(path, body)
+
+
+def _descendant(kind: str, resource: str, name: str, display_name: str, parent: str) -> dict[str, Any]:
+    return {
+        "id": resource,
+        "type": kind,
+        "name": name,
+        "properties": {"displayName": display_name, "parent": {"id": management_group_id(parent)}},
+    }
 
 
 def _seed_subscription(spec: AzureSubscriptionEstate, emulator: ArmEmulator) -> None:

@@ -29,6 +29,7 @@ __all__ = [
     "AzureSubscriptionEstate",
     "DiagnosticsSpec",
     "FlowLogSpec",
+    "ManagementGroupSpec",
     "NsgSpec",
     "SecurityContactSpec",
     "VnetSpec",
@@ -185,6 +186,7 @@ class ActivityLogAlertSpec(_Spec):
 class AzureSubscriptionEstate(_Spec):
     id: Uuid
     name: str = ""
+    state: Literal["Enabled", "Disabled", "Warned", "PastDue", "Expired", "Deleted"] = "Enabled"
     defender: dict[PlanName, Literal["Standard", "Free"]] = Field(
         default_factory=dict, description="Plans not named are Free."
     )
@@ -255,9 +257,25 @@ class AzureSubscriptionEstate(_Spec):
         return self
 
 
+GroupId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.()-]{1,90}$")]
+
+
+class ManagementGroupSpec(_Spec):
+    """A management group: its parent group (None: directly under the tenant root group) and the
+    subscriptions directly in it."""
+
+    id: GroupId
+    name: str = ""
+    parent: GroupId | None = None
+    subscriptions: list[Uuid] = Field(default_factory=list)
+
+
 class AzureEstate(_Spec):
     tenant_id: Uuid
     subscriptions: Annotated[list[AzureSubscriptionEstate], Field(min_length=1)]
+    management_groups: list[ManagementGroupSpec] = Field(
+        default_factory=list, description="A tree of management groups holding the subscriptions."
+    )
 
     @model_validator(mode="after")
     def _unique_subscriptions(self) -> AzureEstate:
@@ -268,4 +286,34 @@ class AzureEstate(_Spec):
                     [(("subscriptions", i, "id"), f"duplicate subscription {subscription.id}")]
                 )
             seen.add(subscription.id.lower())
+        self._groups_form_a_tree(seen)
         return self
+
+    def _groups_form_a_tree(self, subscriptions: set[str]) -> None:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        groups: dict[str, str | None] = {}
+        placed: set[str] = set()
+        for i, group in enumerate(self.management_groups):
+            if group.id.lower() in groups:
+                problems.append((("management_groups", i, "id"), f"duplicate management group {group.id}"))
+            groups[group.id.lower()] = group.parent.lower() if group.parent else None
+            for j, member in enumerate(group.subscriptions):
+                where = ("management_groups", i, "subscriptions", j)
+                if member.lower() not in subscriptions:
+                    problems.append((where, f"no subscription {member} in azure.subscriptions"))
+                elif member.lower() in placed:
+                    problems.append((where, f"subscription {member} is in more than one management group"))
+                placed.add(member.lower())
+        for i, group in enumerate(self.management_groups):
+            if group.parent is not None and group.parent.lower() not in groups:
+                problems.append((("management_groups", i, "parent"), f"no management group {group.parent!r}"))
+                continue
+            seen, current = {group.id.lower()}, groups.get(group.id.lower())
+            while current is not None and current in groups:
+                if current in seen:
+                    problems.append((("management_groups", i, "parent"), f"{group.id} is its own ancestor"))
+                    break
+                seen.add(current)
+                current = groups[current]
+        if problems:
+            raise AzureCrossReferenceError(problems)

@@ -92,6 +92,11 @@ class ClientPool:
 
         return SubscriptionClient(self._credential, **self.client_kwargs())
 
+    def management_groups_client(self) -> Any:
+        from azure.mgmt.managementgroups import ManagementGroupsMgmtClient
+
+        return ManagementGroupsMgmtClient(self._credential, **self.client_kwargs())
+
     def close(self) -> None:
         with self._lock:
             for client in self._clients.values():

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from azure.core.credentials import TokenCredential
-from azure.core.exceptions import AzureError, ClientAuthenticationError
 
 from auditor.inventory.azure import AzureInventory
 from auditor.model import CollectionError
 from auditor.progress import ProgressCallback, ProgressCounter
 from auditor.providers.azure.clients import ClientPool
-from auditor.providers.azure.failures import AzureCollectionFailed, classify
+from auditor.providers.azure.failures import AzureCollectionFailed
 from auditor.providers.azure.options import AzureScanOptions
 from auditor.providers.azure.readonly import ApiCallCounter
+from auditor.providers.azure.subscriptions import discover_subscriptions
 from auditor.providers.azure.unit import Unit, UnitContext
 from auditor.providers.azure.units import DIAGNOSTICS_UNIT, UNITS
 
@@ -36,40 +35,6 @@ LOCATED = (
     "key_vaults",
     "dns_security_policies",
 )
-
-
-@dataclass(frozen=True)
-class Subscription:
-    id: str
-    tenant_id: str = ""
-    display_name: str = ""
-
-
-def _subscriptions(pool: ClientPool, wanted: tuple[str, ...]) -> list[Subscription]:
-    client = pool.subscription_client()
-    try:
-        pool.counter.running("subscriptions", "subscriptions.list" if not wanted else "subscriptions.get")
-        if wanted:
-            found = [client.subscriptions.get(subscription_id) for subscription_id in wanted]
-        else:
-            found = [s for s in client.subscriptions.list() if (s.state or "Enabled") == "Enabled"]
-    except ClientAuthenticationError as error:
-        raise AzureCollectionFailed(
-            f"no usable Azure credential: {classify(error, '', '').message}"
-        ) from error
-    except ValueError as error:  # azure-identity refusing malformed settings (an empty AZURE_CLIENT_ID ...)
-        raise AzureCollectionFailed(f"the Azure credential settings are invalid: {error}") from error
-    except AzureError as error:
-        failure = classify(error, "subscriptions", "")
-        code = f": {failure.code}" if failure.code else ""
-        raise AzureCollectionFailed(
-            f"the subscriptions could not be read ({failure.kind}{code}): {failure.message}"
-        ) from error
-    finally:
-        client.close()
-    if not found:
-        raise AzureCollectionFailed("the credential sees no enabled subscription")
-    return [Subscription(s.subscription_id, s.tenant_id or "", s.display_name or "") for s in found]
 
 
 def _run_all(executor: ThreadPoolExecutor, jobs: list[Callable[[], Any]]) -> list[Any]:
@@ -108,7 +73,8 @@ def collect_azure(
     pool = ClientPool(credential, options, counter)
     collected_at = datetime.now(UTC)
     try:
-        subscriptions = _subscriptions(pool, options.subscriptions)
+        scope = discover_subscriptions(pool, options)
+        subscriptions = scope.entered
         # one progress row per subscription: its units, then its diagnostic-settings phase
         tracker = ProgressCounter(
             progress,
@@ -150,7 +116,7 @@ def collect_azure(
 
     shared = counter.snapshot("")  # listing the subscriptions: counted with the first inventory
     ordered = sorted(subscriptions, key=lambda s: s.id)
-    return [
+    collected = [
         AzureInventory(
             subscription_id=s.id,
             tenant_id=s.tenant_id,
@@ -163,6 +129,7 @@ def collect_azure(
         )
         for s in ordered
     ]
+    return scope.with_not_entered(collected)
 
 
 def _merged(*counts: dict[str, int]) -> dict[str, int]:
