@@ -9,8 +9,12 @@
           asset_discovery: false
           services: {security-health-analytics: ENABLED, event-threat-detection: DISABLED}
           findings: [{category: OPEN_FIREWALL, severity: HIGH, project: shop-prod, count: 2}]
+      folders:                       # a tree under the organization: parent is a folder id, or none
+        - {id: "2001", name: production}
+        - {id: "2002", name: eu, parent: "2001"}
       projects:
         - id: shop-prod
+          folder: "2002"             # none: directly under the organization
           networks:
             - name: prod-vpc
               dns_logging: true          # a DNS server policy with logging bound to the network
@@ -28,7 +32,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ["GcpEstate", "GcpOrganizationEstate", "GcpProjectEstate"]
+__all__ = ["GcpEstate", "GcpFolderEstate", "GcpOrganizationEstate", "GcpProjectEstate"]
 
 _PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 _NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
@@ -218,6 +222,8 @@ class GcpProjectEstate(_Spec):
     id: str
     number: str = ""
     name: str = ""
+    folder: str | None = Field(default=None, description="The folder it sits in; none: the organization.")
+    state: Literal["ACTIVE", "DELETE_REQUESTED"] = "ACTIVE"
     networks: list[NetworkEstate] = Field(default_factory=list)
     firewalls: list[FirewallEstate] = Field(default_factory=list)
     managed_zones: list[ManagedZoneEstate] = Field(default_factory=list)
@@ -294,8 +300,16 @@ class GcpOrganizationEstate(_Spec):
     scc: SccEstate = Field(default_factory=SccEstate)
 
 
+class GcpFolderEstate(_Spec):
+    id: str = Field(pattern=r"^[0-9]{1,20}$")
+    name: str = ""
+    parent: str | None = Field(default=None, description="The parent folder's id; none: the organization.")
+    state: Literal["ACTIVE", "DELETE_REQUESTED"] = "ACTIVE"
+
+
 class GcpEstate(_Spec):
     organization: GcpOrganizationEstate | None = None
+    folders: list[GcpFolderEstate] = Field(default_factory=list)
     projects: list[GcpProjectEstate] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -308,7 +322,35 @@ class GcpEstate(_Spec):
             unknown = sorted({f.project for f in self.organization.scc.findings} - set(ids))
             if unknown:
                 raise ValueError(f"organization.scc.findings name unknown project(s): {', '.join(unknown)}")
+        self._folders_form_a_tree()
         return self
+
+    def _folders_form_a_tree(self) -> None:
+        if self.folders and self.organization is None:
+            raise ValueError("folders need an organization (gcp.organization) to sit in")
+        parents = {f.id: f.parent for f in self.folders}
+        problems = []
+        if len(parents) < len(self.folders):
+            ids = [f.id for f in self.folders]
+            problems.append(f"folder ids repeated: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
+        for i, folder in enumerate(self.folders):
+            if folder.parent is not None and folder.parent not in parents:
+                problems.append(f"folders[{i}].parent: no folder {folder.parent!r}")
+                continue
+            seen, current = {folder.id}, folder.parent
+            while current is not None and current in parents:
+                if current in seen:
+                    problems.append(f"folders[{i}].parent: folder {folder.id} is its own ancestor")
+                    break
+                seen.add(current)
+                current = parents[current]
+        problems += [
+            f"projects[{i}].folder: no folder {p.folder!r}"
+            for i, p in enumerate(self.projects)
+            if p.folder is not None and p.folder not in parents
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
 
     def project_number(self, index: int) -> str:
         """The project's number: the estate's, or a stable one made from its position."""

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from auditor.emulators.gcp_faults import FaultPlan, ReceivedRequest
-from auditor.emulators.gcp_state import GcpEmulatorState, GcpProjectState, Json
+from auditor.emulators.gcp_state import GcpEmulatorState, GcpFolderState, GcpProjectState, Json
 
 _STATUS = {403: "PERMISSION_DENIED", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 503: "UNAVAILABLE"}
 
@@ -84,6 +84,8 @@ class GcpRestEmulator:
                 self._managed_zones,
             ),
             ("GET", re.compile(r"^/v3/projects:search$"), "resourcemanager.projects.search", self._search),
+            ("GET", re.compile(r"^/v3/folders$"), "resourcemanager.folders.list", self._list_folders),
+            ("GET", re.compile(r"^/v3/folders/([^/:]+)$"), "resourcemanager.folders.get", self._get_folder),
             ("GET", re.compile(r"^/v3/projects$"), "resourcemanager.projects.list", self._list_projects),
             (
                 "GET",
@@ -308,7 +310,7 @@ class GcpRestEmulator:
             "name": f"projects/{project.number}",
             "projectId": project.project_id,
             "displayName": project.display_name,
-            "state": "ACTIVE",
+            "state": project.state,
         }
         if project.parent:
             body["parent"] = project.parent
@@ -320,10 +322,56 @@ class GcpRestEmulator:
         return {"projects": page, **({"nextPageToken": token} if token else {})}
 
     def _list_projects(self, query: dict[str, str]) -> Json:
+        """The direct children of ``parent``; DELETE_REQUESTED ones only with ``showDeleted`` (as v3)."""
         parent = query.get("parent", "")
-        projects = [self._project_body(p) for p in self.state.projects.values() if p.parent == parent]
+        self._parent_exists(parent)
+        deleted = query.get("showDeleted", "").lower() == "true"
+        projects = [
+            self._project_body(p)
+            for p in self.state.projects.values()
+            if p.parent == parent and (deleted or p.state == "ACTIVE")
+        ]
         page, token = self._page(projects, query)
         return {"projects": page, **({"nextPageToken": token} if token else {})}
+
+    @staticmethod
+    def _folder_body(folder: GcpFolderState) -> Json:
+        return {
+            "name": f"folders/{folder.folder_id}",
+            "parent": folder.parent,
+            "displayName": folder.display_name,
+            "state": folder.state,
+        }
+
+    def _parent_exists(self, parent: str) -> None:
+        kind, _, ident = parent.partition("/")
+        org = self.state.organization
+        known = (kind == "organizations" and org is not None and org.organization_id == ident) or (
+            kind == "folders" and ident in self.state.folders
+        )
+        if not known:
+            raise RestAnswer(403, f"Permission denied on resource '{parent}' (or it may not exist)")
+
+    def _list_folders(self, query: dict[str, str]) -> Json:
+        """The direct child folders of ``parent``; DELETE_REQUESTED ones only with ``showDeleted``."""
+        parent = query.get("parent", "")
+        self._parent_exists(parent)
+        deleted = query.get("showDeleted", "").lower() == "true"
+        folders = [
+            self._folder_body(f)
+            for f in self.state.folders.values()
+            if f.parent == parent and (deleted or f.state == "ACTIVE")
+        ]
+        page, token = self._page(folders, query)
+        return {"folders": page, **({"nextPageToken": token} if token else {})}
+
+    def _get_folder(self, query: dict[str, str], folder_id: str) -> Json:
+        folder = self.state.folders.get(folder_id)
+        if folder is None:
+            raise RestAnswer(
+                403, f"Permission denied on resource 'folders/{folder_id}' (or it may not exist)"
+            )
+        return self._folder_body(folder)
 
     def _find_project(self, name: str) -> GcpProjectState:
         for project in self.state.projects.values():

@@ -9,7 +9,13 @@ unless it was switched off explicitly, a backend service without logging has no 
 from __future__ import annotations
 
 from auditor.emulators.estate_gcp import SCC_SERVICES, GcpEstate, GcpProjectEstate
-from auditor.emulators.gcp_state import GcpEmulatorState, GcpOrganizationState, GcpProjectState, Json
+from auditor.emulators.gcp_state import (
+    GcpEmulatorState,
+    GcpFolderState,
+    GcpOrganizationState,
+    GcpProjectState,
+    Json,
+)
 
 COMPUTE = "https://www.googleapis.com/compute/v1"
 BASE_REGIONS = ("us-central1", "europe-west1", "asia-east1")
@@ -23,9 +29,18 @@ def gcp_state(spec: GcpEstate) -> GcpEmulatorState:
     state = GcpEmulatorState()
     if organization is not None:
         state.organization = _organization(spec)
+    root = f"organizations/{organization.id}" if organization is not None else ""
+    for folder in spec.folders:
+        state.folders[folder.id] = GcpFolderState(
+            folder_id=folder.id,
+            display_name=folder.name or folder.id,
+            parent=f"folders/{folder.parent}" if folder.parent else root,
+            state=folder.state,
+        )
     for index, project in enumerate(spec.projects):
-        parent = f"organizations/{organization.id}" if organization is not None else ""
+        parent = f"folders/{project.folder}" if project.folder else root
         state.projects[project.id] = _project(project, spec.project_number(index), parent)
+        state.projects[project.id].state = project.state
         for bucket in project.buckets:
             body: Json = {
                 "kind": "storage#bucket",

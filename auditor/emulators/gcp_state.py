@@ -19,6 +19,7 @@ class GcpProjectState:
     number: str
     display_name: str = ""
     parent: str = ""
+    state: str = "ACTIVE"
     networks: list[Json] = field(default_factory=list)
     subnetworks: dict[str, list[Json]] = field(default_factory=dict, metadata={"doc": "by region"})
     firewalls: list[Json] = field(default_factory=list)
@@ -35,6 +36,15 @@ class GcpProjectState:
 
 
 @dataclass
+class GcpFolderState:
+    folder_id: str
+    display_name: str = ""
+    parent: str = ""
+    """organizations/ID or folders/ID."""
+    state: str = "ACTIVE"
+
+
+@dataclass
 class GcpOrganizationState:
     organization_id: str
     settings: Json = field(default_factory=dict)
@@ -48,6 +58,7 @@ class GcpEmulatorState:
     projects: dict[str, GcpProjectState] = field(default_factory=dict)
     buckets: dict[str, Json] = field(default_factory=dict, metadata={"doc": "Cloud Storage buckets by name"})
     organization: GcpOrganizationState | None = None
+    folders: dict[str, GcpFolderState] = field(default_factory=dict, metadata={"doc": "by folder id"})
 
     def project(self, project_id: str) -> GcpProjectState | None:
         return self.projects.get(project_id)

@@ -98,6 +98,11 @@ class GcpClients:
 
         return self._once("projects", lambda: self._rest(resourcemanager_v3.ProjectsClient))
 
+    def folders(self) -> Any:
+        from google.cloud import resourcemanager_v3
+
+        return self._once("folders", lambda: self._rest(resourcemanager_v3.FoldersClient))
+
     def scc_management(self) -> Any:
         from google.cloud import securitycentermanagement_v1
 

@@ -21,8 +21,10 @@ class GcpEndpoints:
 class GcpScanOptions:
     """How to collect GCP.
 
-    ``projects`` empty: the projects of ``organization`` (its direct children), or without an organization
-    every project the credential sees (Resource Manager v3 search). Retries: transient failures
+    ``projects`` empty: every project under ``folder`` or else under ``organization`` (nested folders too),
+    or without either every project the credential sees (Resource Manager v3 search). ``organization``
+    with ``folder`` names the folder's organization (its Security Command Center); without it the
+    folder's ancestors are read to find it. Retries: transient failures
     (UNAVAILABLE / 503, RESOURCE_EXHAUSTED / 429, DEADLINE_EXCEEDED) are retried with exponential backoff
     from ``retry_initial`` seconds until ``retry_deadline`` seconds have passed (``num_retries`` times for
     the discovery-based DNS client); past that the read is an ERROR.
@@ -30,6 +32,7 @@ class GcpScanOptions:
 
     projects: tuple[str, ...] = ()
     organization: str | None = None
+    folder: str | None = None
     max_workers: int = 16
     retry_initial: float = 0.5
     retry_maximum: float = 8.0
@@ -43,3 +46,5 @@ class GcpScanOptions:
             raise ValueError("max_workers must be at least 1")
         if self.organization is not None and not self.organization.isdigit():
             raise ValueError(f"organization must be the numeric organization id, got {self.organization!r}")
+        if self.folder is not None and not self.folder.isdigit():
+            raise ValueError(f"folder must be the numeric folder id, got {self.folder!r}")

@@ -1,15 +1,33 @@
-"""Which projects a GCP scan covers: those named, those of an organization, or all the credential sees."""
+"""Which projects a GCP scan covers: those named, every one under an organization or a folder (nested
+folders included), or all the credential sees.
+
+Resource Manager v3 lists only direct children (``projects.list`` / ``folders.list`` with a ``parent``;
+``projects.search`` with ``parent:`` matches the direct parent too), so an organization or a folder is
+walked: its projects, then each ACTIVE child folder's projects, down the tree. DELETE_REQUESTED projects
+and folders are skipped (v3 lists them only with ``show_deleted``, and the states are checked again).
+"""
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 from auditor.providers.gcp.failures import GcpCollectionFailed, ReadFailed
 from auditor.providers.gcp.options import GcpScanOptions
 from auditor.providers.gcp.unit import Runtime, UnitContext
 
 SERVICE = "resourcemanager"
-READS = ((SERVICE, "get_project"), (SERVICE, "search_projects"))
+READS = (
+    (SERVICE, "get_project"),
+    (SERVICE, "search_projects"),
+    (SERVICE, "list_projects"),
+    (SERVICE, "list_folders"),
+    (SERVICE, "get_folder"),
+)
+ACTIVE = "ACTIVE"
+MAX_DEPTH = 20
+"""Folders nest at most 10 deep (20 counting deleted ones); a longer chain is an answer we refuse."""
 
 
 @dataclass(frozen=True)
@@ -18,9 +36,11 @@ class ProjectScope:
     number: str = ""
     organization_id: str = ""
     display_name: str = ""
+    folder_id: str = ""
+    """The folder the project sits in directly ("" for an organization's root or when not known)."""
 
 
-def _scope(project: object, organization: str | None) -> ProjectScope:
+def _scope(project: Any, organization: str | None) -> ProjectScope:
     parent = str(getattr(project, "parent", ""))
     org = parent.split("/", 1)[1] if parent.startswith("organizations/") else (organization or "")
     return ProjectScope(
@@ -28,50 +48,140 @@ def _scope(project: object, organization: str | None) -> ProjectScope:
         number=str(getattr(project, "name", "")).removeprefix("projects/"),
         organization_id=org,
         display_name=str(getattr(project, "display_name", "")),
+        folder_id=parent.removeprefix("folders/") if parent.startswith("folders/") else "",
     )
 
 
 def resolve_projects(runtime: Runtime, options: GcpScanOptions) -> list[ProjectScope]:
     """The projects to scan. A named project that cannot be read is still scanned (its organization is
-    then the one given with --organization, if any); a search that fails stops the scan."""
+    then the one given with --organization, if any); a listing that fails stops the scan."""
+    if options.projects:
+        return _named(runtime, options)
+    if options.folder is not None or options.organization is not None:
+        return _under(runtime, options)
+    return _visible(runtime, options)
+
+
+def _named(runtime: Runtime, options: GcpScanOptions) -> list[ProjectScope]:
     context = UnitContext(runtime, "", "")
     client = runtime.clients.projects
     retry, timeout = runtime.clients.retry, options.timeout
-    if options.projects:
-        scopes = []
-        for project_id in options.projects:
-            try:
-                project = context.call(
-                    SERVICE,
-                    "get_project",
-                    lambda p=project_id: client().get_project(
-                        name=f"projects/{p}", retry=retry, timeout=timeout
-                    ),
-                )
-                scopes.append(_scope(project, options.organization))
-            except ReadFailed:
-                scopes.append(ProjectScope(project_id=project_id, organization_id=options.organization or ""))
-        return scopes
-    query = f"parent:organizations/{options.organization}" if options.organization else ""
+    scopes = []
+    for project_id in options.projects:
+        try:
+            project = context.call(
+                SERVICE,
+                "get_project",
+                lambda p=project_id: client().get_project(name=f"projects/{p}", retry=retry, timeout=timeout),
+            )
+            scopes.append(_scope(project, options.organization))
+        except ReadFailed:
+            scopes.append(ProjectScope(project_id=project_id, organization_id=options.organization or ""))
+    return scopes
+
+
+def _visible(runtime: Runtime, options: GcpScanOptions) -> list[ProjectScope]:
+    context = UnitContext(runtime, "", "")
+    client = runtime.clients.projects
+    retry, timeout = runtime.clients.retry, options.timeout
     try:
         found = [
-            _scope(project, options.organization)
+            _scope(project, None)
             for page in context.pages(
                 SERVICE,
                 "search_projects",
-                lambda: client().search_projects(request={"query": query}, retry=retry, timeout=timeout),
+                lambda: client().search_projects(request={"query": ""}, retry=retry, timeout=timeout),
             )
             for project in page.projects
-            if _state(project) == "ACTIVE"
+            if _state(project) == ACTIVE
         ]
     except ReadFailed as failure:
         raise GcpCollectionFailed(f"Resource Manager could not list the projects: {failure}") from None
     if not found:
-        where = f"in organization {options.organization}" if options.organization else "for this credential"
-        raise GcpCollectionFailed(f"no active project is visible {where}; name one with --project")
+        raise GcpCollectionFailed("no active project is visible for this credential; name one with --project")
     return sorted(found, key=lambda scope: scope.project_id)
 
 
-def _state(project: object) -> str:
-    state = getattr(project, "state", "")
+def _under(runtime: Runtime, options: GcpScanOptions) -> list[ProjectScope]:
+    """Every ACTIVE project under the folder (or else the organization), walking the folder tree."""
+    context = UnitContext(runtime, "", "")
+    retry, timeout = runtime.clients.retry, options.timeout
+    root = (
+        f"folders/{options.folder}" if options.folder is not None else f"organizations/{options.organization}"
+    )
+    organization = options.organization
+    if organization is None and options.folder is not None:
+        organization = _organization_of(context, runtime, options.folder, options)
+    found: list[ProjectScope] = []
+    pending: deque[tuple[str, int]] = deque([(root, 0)])
+    while pending:
+        parent, depth = pending.popleft()
+        if depth > MAX_DEPTH:
+            raise GcpCollectionFailed(
+                f"the folders under {root} nest deeper than {MAX_DEPTH}: refusing the answer"
+            )
+        try:
+            found += [
+                _scope(project, organization)
+                for page in context.pages(
+                    SERVICE,
+                    "list_projects",
+                    lambda p=parent: runtime.clients.projects().list_projects(
+                        parent=p, retry=retry, timeout=timeout
+                    ),
+                )
+                for project in page.projects
+                if _state(project) == ACTIVE
+            ]
+            pending.extend(
+                (str(folder.name), depth + 1)
+                for page in context.pages(
+                    SERVICE,
+                    "list_folders",
+                    lambda p=parent: runtime.clients.folders().list_folders(
+                        parent=p, retry=retry, timeout=timeout
+                    ),
+                )
+                for folder in page.folders
+                if _state(folder) == ACTIVE
+            )
+        except ReadFailed as failure:
+            raise GcpCollectionFailed(
+                f"Resource Manager could not list what is under {parent} (it needs "
+                "resourcemanager.projects.list and resourcemanager.folders.list there, e.g. Folder Viewer "
+                f"role): {failure}"
+            ) from None
+    if not found:
+        raise GcpCollectionFailed(f"no active project under {root}; name one with --project")
+    return sorted(found, key=lambda scope: scope.project_id)
+
+
+def _organization_of(context: UnitContext, runtime: Runtime, folder: str, options: GcpScanOptions) -> str:
+    """The organization a folder sits in, reading its ancestors (``folders.get`` up the tree)."""
+    retry, timeout = runtime.clients.retry, options.timeout
+    name = f"folders/{folder}"
+    for _ in range(MAX_DEPTH):
+        try:
+            found = context.call(
+                SERVICE,
+                "get_folder",
+                lambda n=name: runtime.clients.folders().get_folder(name=n, retry=retry, timeout=timeout),
+            )
+        except ReadFailed as failure:
+            raise GcpCollectionFailed(
+                f"Resource Manager could not read {name} to find the organization of folder {folder} "
+                f"(it needs resourcemanager.folders.get; or give the organization with --organization): "
+                f"{failure}"
+            ) from None
+        parent = str(found.parent)
+        if parent.startswith("organizations/"):
+            return parent.removeprefix("organizations/")
+        if not parent.startswith("folders/"):
+            raise GcpCollectionFailed(f"{name} has an unexpected parent {parent!r}")
+        name = parent
+    raise GcpCollectionFailed(f"the ancestors of folder {folder} nest deeper than {MAX_DEPTH}")
+
+
+def _state(resource: object) -> str:
+    state = getattr(resource, "state", "")
     return state if isinstance(state, str) else getattr(state, "name", str(state))
