@@ -1,4 +1,5 @@
-"""`auditor scan azure [--subscription ID ...] [--tenant T]`: collect Azure subscriptions read-only."""
+"""`auditor scan azure [--management-group G] [--subscription ID ...] [--exclude-subscription ID ...]
+[--tenant T]`: collect Azure subscriptions read-only."""
 
 from __future__ import annotations
 
@@ -22,7 +23,19 @@ from auditor.cli.scan_options import (
 def scan_azure(
     ctx: typer.Context,
     subscriptions: list[str] = typer.Option(
-        [], "--subscription", "-s", help="Scan this subscription id (repeatable). Default: every one visible."
+        [],
+        "--subscription",
+        "-s",
+        help="Scan this subscription id (repeatable). Default: every one visible (or in --management-group).",
+    ),
+    exclude_subscriptions: list[str] = typer.Option(
+        [], "--exclude-subscription", help="Leave this subscription id out (repeatable)."
+    ),
+    management_group: str | None = typer.Option(
+        None,
+        "--management-group",
+        help="Scan every subscription under this management group id, child groups too "
+        "(needs Management Group Reader on it). Unreadable or disabled ones are reported as not evaluated.",
     ),
     tenant: str | None = typer.Option(
         None, "--tenant", help="Tenant to authenticate against (Azure CLI / PowerShell / service principal)."
@@ -50,7 +63,16 @@ def scan_azure(
         output_dir=output_dir,
         formats=formats,
     )
-    options = AzureScanOptions(subscriptions=tuple(subscriptions), tenant=tenant, max_workers=workers)
+    try:
+        options = AzureScanOptions(
+            subscriptions=tuple(subscriptions),
+            exclude_subscriptions=tuple(exclude_subscriptions),
+            management_group=management_group,
+            tenant=tenant,
+            max_workers=workers,
+        )
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--management-group") from error
     run_scan(
         "Azure",
         lambda progress: collect_azure(options, progress=progress),

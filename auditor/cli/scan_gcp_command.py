@@ -1,4 +1,4 @@
-"""`auditor scan gcp [--project P ...] [--organization O]`: collect GCP projects read-only."""
+"""`auditor scan gcp [--project P ...] [--organization O] [--folder F]`: collect GCP projects read-only."""
 
 from __future__ import annotations
 
@@ -28,7 +28,16 @@ def scan_gcp(
         help="Scan this project (repeatable). Default: every project the credential sees.",
     ),
     organization: str | None = typer.Option(
-        None, "--organization", help="Numeric organization id: its projects, and its Security Command Center."
+        None,
+        "--organization",
+        help="Numeric organization id: every project under it, in nested folders too, and its Security "
+        "Command Center.",
+    ),
+    folder: str | None = typer.Option(
+        None,
+        "--folder",
+        help="Numeric folder id: every project under it, in nested folders too (its organization is read "
+        "from its ancestors unless --organization names it).",
     ),
     snapshot: SnapshotOption = None,
     json_out: JsonOption = None,
@@ -54,9 +63,12 @@ def scan_gcp(
         formats=formats,
     )
     try:
-        options = GcpScanOptions(projects=tuple(projects), organization=organization, max_workers=workers)
+        options = GcpScanOptions(
+            projects=tuple(projects), organization=organization, folder=folder, max_workers=workers
+        )
     except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--organization") from error
+        hint = "--folder" if str(error).startswith("folder") else "--organization"
+        raise typer.BadParameter(str(error), param_hint=hint) from error
     run_scan(
         "GCP",
         lambda progress: collect_gcp(options, progress=progress),

@@ -18,6 +18,12 @@ SCOPE_WORDS: dict[str, tuple[str, str]] = {
 }
 """What the credential field and the scope field mean for each provider."""
 
+GROUP_WORDS: dict[str, str] = {
+    "azure": "Management group id (empty: none; every subscription under it, child groups too)",
+    "gcp": "Folder id (empty: none; every project under it, nested folders too)",
+}
+"""The third scope field, a tree of accounts to cover, where the provider has one (not AWS here)."""
+
 
 class LiveScanFailed(Exception):
     """The collector could not start (no credentials, unknown region/subscription/project...)."""
@@ -28,10 +34,11 @@ def collect_live(
     credential_hint: str | None,
     scope: Sequence[str],
     progress: ProgressCallback | None = None,
+    group: str | None = None,
 ) -> list[Inventory]:
     """Collect ``provider`` read-only: AWS with ``credential_hint`` as the profile and ``scope`` as
-    regions; Azure with it as the tenant and ``scope`` as subscriptions; GCP with it as the
-    organization and ``scope`` as projects."""
+    regions; Azure with it as the tenant, ``scope`` as subscriptions and ``group`` as the management
+    group; GCP with it as the organization, ``scope`` as projects and ``group`` as the folder."""
     if provider == "aws":
         from auditor.providers.aws import AwsCollectionFailed, AwsScanOptions, collect_aws
 
@@ -44,15 +51,17 @@ def collect_live(
         from auditor.providers.azure import AzureCollectionFailed, AzureScanOptions, collect_azure
 
         try:
-            options = AzureScanOptions(subscriptions=tuple(scope), tenant=credential_hint)
+            options = AzureScanOptions(
+                subscriptions=tuple(scope), tenant=credential_hint, management_group=group
+            )
             return list(collect_azure(options, progress=progress))
-        except AzureCollectionFailed as error:
+        except (AzureCollectionFailed, ValueError) as error:
             raise LiveScanFailed(f"Azure scan failed: {error}") from error
     if provider == "gcp":
         from auditor.providers.gcp import GcpCollectionFailed, GcpScanOptions, collect_gcp
 
         try:
-            options = GcpScanOptions(projects=tuple(scope), organization=credential_hint)
+            options = GcpScanOptions(projects=tuple(scope), organization=credential_hint, folder=group)
             return list(collect_gcp(options, progress=progress))
         except (GcpCollectionFailed, ValueError) as error:
             raise LiveScanFailed(f"GCP scan failed: {error}") from error

@@ -13,6 +13,8 @@ def test_scan_azure_takes_the_scan_options():
     assert result.exit_code == 0, result.output
     for option in (
         "--subscription",
+        "--exclude-subscription",
+        "--management-group",
         "--tenant",
         "--snapshot",
         "--json",
@@ -59,3 +61,27 @@ def test_malformed_credential_settings_stop_the_scan_with_a_clear_message(tmp_pa
     result = runner.invoke(app, ["scan", "azure", "--no-history", "-q"], env=env)
     assert result.exit_code == 1, result.output
     assert "Azure scan failed: the Azure credential settings are invalid" in result.output
+
+
+def test_a_malformed_management_group_is_a_usage_error():
+    result = runner.invoke(app, ["scan", "azure", "--management-group", "mg/../x", "--no-history"], env=WIDE)
+    assert result.exit_code == 2
+    assert "management group id" in result.output
+
+
+def test_a_management_group_scan_without_a_credential_stops_with_a_clear_message(tmp_path):
+    env = {
+        **WIDE,
+        "PATH": str(tmp_path),
+        "HOME": str(tmp_path),
+        "AZURE_CLIENT_ID": None,
+        "AZURE_TENANT_ID": None,
+        "AZURE_CLIENT_SECRET": None,
+        "IDENTITY_ENDPOINT": None,
+        "MSI_ENDPOINT": None,
+        "POSTURE_AUDITOR_HOME": str(tmp_path),
+    }
+    arguments = ["scan", "azure", "--management-group", "mg-prod", "--exclude-subscription", "x", "-q"]
+    result = runner.invoke(app, [*arguments, "--no-history"], env=env)
+    assert result.exit_code == 1, result.output
+    assert "Azure scan failed: no usable Azure credential" in result.output

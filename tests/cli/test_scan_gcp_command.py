@@ -31,6 +31,30 @@ def test_a_non_numeric_organization_is_a_usage_error(tmp_path):
     assert result.exit_code == 2
 
 
+def test_a_non_numeric_folder_is_a_usage_error_naming_the_option(tmp_path):
+    result = runner.invoke(app, ["scan", "gcp", "--folder", "folders/12"], env=WIDE)
+    assert result.exit_code == 2 and "--folder" in result.output and "numeric folder id" in result.output
+
+
+def test_a_folder_scan_without_credentials_exits_1_and_says_how(tmp_path):
+    env = {
+        **WIDE,
+        "GOOGLE_APPLICATION_CREDENTIALS": str(tmp_path / "missing-key.json"),
+        "CLOUDSDK_CONFIG": str(tmp_path / "gcloud"),
+        "POSTURE_AUDITOR_HOME": str(tmp_path / "home"),
+    }
+    result = runner.invoke(app, ["scan", "gcp", "--folder", "2001", "--no-history", "-q"], env=env)
+    assert result.exit_code == 1
+    assert "GCP scan failed" in result.output and "Application Default Credentials" in result.output
+
+
+def test_scan_gcp_takes_the_scope_options():
+    result = runner.invoke(app, ["scan", "gcp", "--help"], env=WIDE)
+    assert result.exit_code == 0
+    for option in ("--project", "--organization", "--folder"):
+        assert option in result.output, option
+
+
 def test_a_gcp_snapshot_is_scored_against_cis_gcp_5_0_and_the_baseline(tmp_path):
     spec = load_estate(bundled_estate("demo")).gcp
     with GcpEmulator.from_estate(spec) as gcp:

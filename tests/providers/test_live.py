@@ -34,3 +34,10 @@ def test_an_unknown_region_is_a_clear_failure(monkeypatch: pytest.MonkeyPatch) -
 def test_a_malformed_gcp_organization_is_a_clear_failure() -> None:
     with pytest.raises(LiveScanFailed, match=r"GCP scan failed: .*numeric organization id"):
         collect_live("gcp", "acme.example", [])
+
+
+def test_a_malformed_management_group_or_folder_is_a_clear_failure() -> None:
+    with pytest.raises(LiveScanFailed, match=r"Azure scan failed: .*management group id"):
+        collect_live("azure", None, [], group="mg/../root")
+    with pytest.raises(LiveScanFailed, match=r"GCP scan failed: .*numeric folder id"):
+        collect_live("gcp", None, [], group="engineering")

@@ -66,3 +66,47 @@ async def test_the_credential_and_scope_fields_follow_the_provider(tmp_path, mon
             await pilot.pause()
             assert str(screen.query_one("#scan-profile-label", Label).render()) == credential
             assert str(screen.query_one("#scan-regions-label", Label).render()).startswith(scope)
+
+
+async def test_the_management_group_or_folder_field_shows_for_azure_and_gcp_only(tmp_path, monkeypatch):
+    from textual.widgets import Input, Label, Log, Select
+
+    monkeypatch.setenv("POSTURE_AUDITOR_HOME", str(tmp_path))
+    # no Azure credential anywhere: the scan must fail to start, after the group reached the collector
+    for name in (
+        "AZURE_CLIENT_ID",
+        "AZURE_TENANT_ID",
+        "AZURE_CLIENT_SECRET",
+        "IDENTITY_ENDPOINT",
+        "MSI_ENDPOINT",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = AuditorApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        field, label = screen.query_one("#scan-group", Input), screen.query_one("#scan-group-label", Label)
+        assert not field.display
+        for provider, words in {"azure": "Management group id", "gcp": "Folder id"}.items():
+            screen.query_one("#scan-provider", Select).value = provider
+            await pilot.pause()
+            assert field.display and str(label.render()).startswith(words)
+        screen.query_one("#scan-provider", Select).value = "aws"
+        await pilot.pause()
+        assert not field.display
+
+        screen.query_one("#scan-provider", Select).value = "azure"
+        await pilot.pause()
+        field.value = "mg-production"
+        screen.start_scan()
+        log = screen.query_one("#scan-log", Log)
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if any(line.startswith("Failed:") for line in log.lines):
+                break
+        text = "\n".join(log.lines)
+        assert "management group id mg-production" in text
+        assert "Failed: Azure scan failed: no usable Azure credential" in text

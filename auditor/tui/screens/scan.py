@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Label, Log, ProgressBar, Select, Sele
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from auditor.benchmarks import available_benchmarks
-from auditor.providers.live import SCOPE_WORDS
+from auditor.providers.live import GROUP_WORDS, SCOPE_WORDS
 from auditor.tui.messages import ScanLoaded, ScanProgress
 from auditor.tui.screens.base import AuditorScreen
 from auditor.tui.screens.scan_progress import ScanProgressPanel
@@ -70,6 +70,11 @@ class ScanScreen(AuditorScreen):
                 yield Input(placeholder="default credentials", id="scan-profile")
                 yield Label(SCOPE_WORDS["aws"][1] + ", comma-separated", id="scan-regions-label")
                 yield Input(placeholder="e.g. eu-west-1, us-east-1", id="scan-regions")
+                group_label = Label("", id="scan-group-label")
+                group = Input(placeholder="e.g. mg-production or 123456789012", id="scan-group")
+                group_label.display = group.display = False  # AWS (the default) has no such field here
+                yield group_label
+                yield group
                 yield Label("Benchmarks (none ticked: the provider's current CIS and the module baseline)")
                 yield SelectionList[str](
                     *((name, name, False) for name in available_benchmarks()),
@@ -93,6 +98,10 @@ class ScanScreen(AuditorScreen):
         credential, scope = SCOPE_WORDS.get(str(event.value), SCOPE_WORDS["aws"])
         self.query_one("#scan-profile-label", Label).update(credential)
         self.query_one("#scan-regions-label", Label).update(scope + ", comma-separated")
+        group = GROUP_WORDS.get(str(event.value))
+        label, field = self.query_one("#scan-group-label", Label), self.query_one("#scan-group", Input)
+        label.display = field.display = group is not None
+        label.update(group or "")
 
     def show(self, result: ScanResult) -> None:
         source = getattr(self.app, "state", None)
@@ -125,6 +134,7 @@ class ScanScreen(AuditorScreen):
         profile = self.query_one("#scan-profile", Input).value.strip() or None
         regions_text = self.query_one("#scan-regions", Input).value
         regions = tuple(part.strip() for part in regions_text.split(",") if part.strip())
+        group = self.query_one("#scan-group", Input).value.strip() or None
         benchmarks = list(self.query_one("#scan-benchmarks", SelectionList).selected)
         log = self.query_one("#scan-log", Log)
         log.clear()
@@ -133,9 +143,12 @@ class ScanScreen(AuditorScreen):
             log.write_line("Starting the demo scan (the bundled estate in the local emulators)...")
         else:
             credential, scope = SCOPE_WORDS[provider]
+            if provider not in GROUP_WORDS:
+                group = None
+            under = f"; {GROUP_WORDS[provider].split(' (')[0].lower()} {group}" if group else ""
             log.write_line(
                 f"Starting a {provider} scan: {credential.lower()} {profile or '(default)'}; "
-                f"{scope.split(' (')[0].lower()} {', '.join(regions) or '(all)'}."
+                f"{scope.split(' (')[0].lower()} {', '.join(regions) or '(all)'}{under}."
             )
             log.write_line(f"Benchmarks: {', '.join(benchmarks) or '(default for the provider)'}.")
         bar = self.query_one("#scan-progress", ProgressBar)
@@ -144,7 +157,7 @@ class ScanScreen(AuditorScreen):
         self.query_one(ScanProgressPanel).reset()
         self.query_one("#scan-start", Button).disabled = True
         self.query_one("#scan-cancel", Button).disabled = False
-        self._worker = self.run_scan(demo, provider, profile, regions, benchmarks)
+        self._worker = self.run_scan(demo, provider, profile, regions, benchmarks, group)
 
     @on(Button.Pressed, "#scan-cancel")
     def cancel_scan(self) -> None:
@@ -167,6 +180,7 @@ class ScanScreen(AuditorScreen):
         profile: str | None,
         regions: tuple[str, ...],
         benchmark_ids: list[str],
+        group: str | None = None,
     ) -> None:
         worker = get_current_worker()
         try:
@@ -175,7 +189,8 @@ class ScanScreen(AuditorScreen):
 
                 result, source = run_demo_scan(self._progress_callback(worker)), "demo"
             else:
-                result, source = self._live_scan(worker, provider, profile, regions, benchmark_ids), "live"
+                scan = self._live_scan(worker, provider, profile, regions, benchmark_ids, group)
+                result, source = scan, "live"
             if worker.is_cancelled:
                 return
             from auditor.history import HistoryError, HistoryStore
@@ -199,13 +214,20 @@ class ScanScreen(AuditorScreen):
         credential: str | None,
         scope: tuple[str, ...],
         benchmark_ids: list[str],
+        group: str | None = None,
     ) -> ScanResult:
         from auditor.benchmarks import default_benchmarks, load_benchmark
         from auditor.engine import build_scan_result
         from auditor.providers.live import collect_live
 
         started = datetime.now(UTC)
-        inventories = collect_live(provider, credential, scope, progress=self._progress_callback(worker))  # type: ignore[arg-type]
+        inventories = collect_live(
+            provider,  # type: ignore[arg-type]
+            credential,
+            scope,
+            progress=self._progress_callback(worker),
+            group=group,
+        )
         chosen = benchmark_ids or list(default_benchmarks([provider]))
         return build_scan_result(
             inventories,

@@ -89,7 +89,9 @@ def test_a_folder_selects_only_its_subtree_and_finds_its_organization(gcp):
     inventories = {i.project_id: i for i in collect_gcp(_options(gcp, folder="2001"))}
     assert sorted(inventories) == ["eu-project", "eu-two-project", "prod-project"]
     assert {i.organization_id for i in inventories.values()} == {ORG}  # from the folder's ancestors
-    assert all(i.scc_settings is not None and i.scc_settings.enable_asset_discovery for i in inventories.values())
+    assert all(
+        i.scc_settings is not None and i.scc_settings.enable_asset_discovery for i in inventories.values()
+    )
     assert sorted(_scopes(gcp, folder="2002")) == ["eu-project", "eu-two-project"]
 
 
