@@ -1,5 +1,6 @@
 """The Azure part of the demo: the estate's ``azure:`` part in the HTTPS ARM emulator on loopback,
-collected through the real azure-mgmt clients with the emulator's fake credential."""
+collected through the real azure-mgmt clients with the emulator's fake credential: every subscription
+of the estate's first top-level management group if it declares one, else every one visible."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def collect_azure_demo(spec: AzureEstate, progress: ProgressCallback | None = No
             retry_total=1,
             retry_backoff_factor=0.01,
             max_workers=8,
+            management_group=next((g.id for g in spec.management_groups if g.parent is None), None),
         )
         try:
             return list(collect_azure(options, progress=progress, credential=EmulatorCredential()))
