@@ -198,3 +198,10 @@ def test_a_malformed_management_group_tree_names_the_place(groups, problem):
     with pytest.raises(EstateError) as caught:
         parse_estate(text, "bad.yaml")
     assert f"bad.yaml: azure.{problem}" in str(caught.value)
+
+
+def test_a_group_whose_chosen_subscriptions_are_all_not_entered_still_completes(arm):
+    _deny_locked(arm)
+    inventories = collect(arm, management_group="mg-acme", exclude_subscriptions=(PROD, EU))
+    assert [i.subscription_id for i in inventories] == sorted([OLD, LOCKED])
+    assert all(i.entry_error is not None for i in inventories)
