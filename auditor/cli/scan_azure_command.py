@@ -13,6 +13,7 @@ from auditor.cli.scan_options import (
     OutputDirOption,
     QuietOption,
     SnapshotOption,
+    TimeoutOption,
     WorkersOption,
     evaluation_from,
     run_scan,
@@ -35,6 +36,7 @@ def scan_azure(
     output_dir: OutputDirOption = None,
     formats: FormatOption = "pdf,json",
     workers: WorkersOption = 16,
+    timeout: TimeoutOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Collect Azure subscriptions read-only (Reader + Security Reader) and evaluate every Azure check."""
@@ -50,7 +52,9 @@ def scan_azure(
         output_dir=output_dir,
         formats=formats,
     )
-    options = AzureScanOptions(subscriptions=tuple(subscriptions), tenant=tenant, max_workers=workers)
+    options = AzureScanOptions(
+        subscriptions=tuple(subscriptions), tenant=tenant, max_workers=workers, timeout=timeout
+    )
     run_scan(
         "Azure",
         lambda progress: collect_azure(options, progress=progress),

@@ -13,6 +13,7 @@ from auditor.cli.scan_options import (
     OutputDirOption,
     QuietOption,
     SnapshotOption,
+    TimeoutOption,
     WorkersOption,
     evaluation_from,
     run_scan,
@@ -38,6 +39,7 @@ def scan_gcp(
     output_dir: OutputDirOption = None,
     formats: FormatOption = "pdf,json",
     workers: WorkersOption = 16,
+    timeout: TimeoutOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Collect GCP projects read-only (Application Default Credentials) and evaluate every GCP check."""
@@ -54,7 +56,9 @@ def scan_gcp(
         formats=formats,
     )
     try:
-        options = GcpScanOptions(projects=tuple(projects), organization=organization, max_workers=workers)
+        options = GcpScanOptions(
+            projects=tuple(projects), organization=organization, max_workers=workers, timeout=timeout
+        )
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--organization") from error
     run_scan(

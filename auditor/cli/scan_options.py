@@ -43,6 +43,11 @@ OutputDirOption = Annotated[Path | None, typer.Option("--output-dir", "-o", help
 FormatOption = Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)]
 WorkersOption = Annotated[int, typer.Option("--workers", min=1, max=64, help="Concurrent API calls.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the one-line verdict.")]
+TIMEOUT_HELP = (
+    "Seconds for the whole scan; what has not finished by then is ERROR (not finished), the rest is kept. "
+    "Ctrl-C does the same at once."
+)
+TimeoutOption = Annotated[float | None, typer.Option("--timeout", min=1, help=TIMEOUT_HELP)]
 
 
 def evaluation_from(

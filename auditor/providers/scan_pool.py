@@ -9,7 +9,8 @@ threads; the pool is safe for that.
 A ``ScanStop`` is shared by everything a scan runs. It ends the scan early, for one of two reasons:
 
 - the overall ``--timeout`` ran out (the deadline is a ``time.monotonic()`` instant);
-- the user pressed Ctrl-C (``KeyboardInterrupt`` in the thread that waits) or the TUI cancelled.
+- the user pressed Ctrl-C (``KeyboardInterrupt`` in the thread that waits);
+- the user cancelled the scan in the TUI (``stop("cancelled")`` from the UI thread).
 
 Either way the jobs still queued are cancelled, those in flight are abandoned (their threads are not
 waited for, and what they return later is dropped), and ``run`` returns ``None`` in their place, so the
@@ -26,9 +27,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from typing import Literal, TypeVar
 
+from auditor.model import CollectionError
+
 T = TypeVar("T")
 
-StopReason = Literal["timeout", "interrupted"]
+StopReason = Literal["timeout", "interrupted", "cancelled"]
 WAIT_SLICE = 0.25
 """Longest wait between looks at the stop: a Ctrl-C taken by another thread is seen this soon."""
 
@@ -67,6 +70,8 @@ class ScanStop:
         if self.reason == "timeout":
             limit = f"{self.timeout:g} s" if self.timeout is not None else "its time"
             return "timeout", "ScanTimeout", f"not finished when the scan's --timeout of {limit} ran out"
+        if self.reason == "cancelled":
+            return "failed", "Cancelled", "not finished: the scan was cancelled; what was collected is kept"
         message = "not finished: the scan was interrupted (Ctrl-C); what was collected is kept"
         return "failed", "Interrupted", message
 
@@ -76,7 +81,30 @@ class ScanStop:
         if self.reason == "timeout":
             limit = f"{self.timeout:g} s" if self.timeout is not None else "its time"
             return kind, code, f"{what} not started: the scan's --timeout of {limit} ran out first"
+        if self.reason == "cancelled":
+            return kind, code, f"{what} not started: the scan was cancelled; the rest is kept"
         return kind, code, f"{what} not started: the scan was interrupted (Ctrl-C); the rest is kept"
+
+    def unfinished(
+        self, provider: str, account: str, region: str, service: str, datasets: Sequence[str]
+    ) -> tuple[dict[str, None], list[CollectionError]]:
+        """The values (all None) and errors of a unit the stop left unfinished."""
+        kind, code, message = self.describe()
+        errors = [
+            CollectionError(
+                provider=provider,  # type: ignore[arg-type]
+                account=account,
+                region=region,
+                service=service,
+                dataset=dataset,
+                operation="all reads",
+                kind=kind,
+                code=code,
+                message=message,
+            )
+            for dataset in datasets
+        ]
+        return dict.fromkeys(datasets), errors
 
 
 class ScanPool:

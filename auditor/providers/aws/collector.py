@@ -77,27 +77,15 @@ def _unfinished(unit: Unit, account: str, region: str, stop: ScanStop) -> UnitCo
     """A unit the stop left unfinished: its datasets None, each with the reason."""
     scope = GLOBAL if unit.scope == "global" else region
     context = UnitContext(None, account, region, scope)  # type: ignore[arg-type]
-    kind, code, message = stop.describe()
-    for dataset in unit.datasets:
-        context.values[dataset] = None
-        context.errors.append(
-            CollectionError(
-                provider="aws",
-                account=account,
-                region=scope,
-                service=unit.service,
-                dataset=dataset,
-                operation="all reads",
-                kind=kind,
-                code=code,
-                message=message,
-            )
-        )
+    context.values, context.errors = stop.unfinished("aws", account, scope, unit.service, unit.datasets)
     return context
 
 
 def collect_aws(
-    options: AwsScanOptions, progress: ProgressCallback | None = None, session: boto3.Session | None = None
+    options: AwsScanOptions,
+    progress: ProgressCallback | None = None,
+    session: boto3.Session | None = None,
+    stop: ScanStop | None = None,
 ) -> AwsInventory:
     """Collect one AWS account read-only into a typed ``AwsInventory``.
 
@@ -108,11 +96,12 @@ def collect_aws(
     every failure after that is kept in the inventory (``None`` + ``CollectionError``).
 
     ``options.timeout`` bounds the whole collection: units still running then, and units interrupted by
-    Ctrl-C, are recorded as not finished and the inventory keeps everything else.
+    Ctrl-C, are recorded as not finished and the inventory keeps everything else. A caller that wants
+    to end the scan itself (the TUI's Cancel) passes its own ``stop`` and calls ``stop.stop(...)``.
     """
     session = session if session is not None else open_session(options.profile)
     clients = ClientPool(session, client_config(options), ReadOnlyGuard(declared_reads()), ApiCallCounter())
-    stop = ScanStop(options.timeout)
+    stop = stop if stop is not None else ScanStop(options.timeout)
     tracker = ProgressCounter(progress, planned={}, provider="aws")
     with gc_paused(), ScanPool(options.max_workers, stop, "aws-collect") as pool:
         inventory = collect_account(clients, options.regions, pool, tracker)

@@ -55,6 +55,7 @@ def collect_aws_organization(
     options: AwsScanOptions,
     progress: ProgressCallback | None = None,
     session: boto3.Session | None = None,
+    stop: ScanStop | None = None,
 ) -> list[AwsInventory]:
     """One inventory per chosen account of the caller's organization, in account id order.
 
@@ -71,7 +72,7 @@ def collect_aws_organization(
         ApiCallCounter(),
     )
     home = base.region_name or DEFAULT_REGION
-    stop = ScanStop(options.timeout)
+    stop = stop if stop is not None else ScanStop(options.timeout)
     tracker = ProgressCounter(progress, planned={}, provider="aws")
     with gc_paused(), ScanPool(options.max_workers, stop, "aws-collect") as pool:
         [listed] = pool.run([lambda: (identify_caller(management, home), list_accounts(management, home))])

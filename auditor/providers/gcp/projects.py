@@ -36,7 +36,7 @@ def resolve_projects(runtime: Runtime, options: GcpScanOptions) -> list[ProjectS
     then the one given with --organization, if any); a search that fails stops the scan."""
     context = UnitContext(runtime, "", "")
     client = runtime.clients.projects
-    retry, timeout = runtime.clients.retry, options.timeout
+    retry, timeout = runtime.clients.retry, options.call_timeout
     if options.projects:
         scopes = []
         for project_id in options.projects:
