@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from auditor.inventory import Inventory
 from auditor.progress import ProgressCallback
+
+if TYPE_CHECKING:
+    from auditor.providers.scan_pool import ScanStop
 
 Provider = Literal["aws", "azure", "gcp"]
 
@@ -28,16 +31,18 @@ def collect_live(
     credential_hint: str | None,
     scope: Sequence[str],
     progress: ProgressCallback | None = None,
+    stop: ScanStop | None = None,
 ) -> list[Inventory]:
     """Collect ``provider`` read-only: AWS with ``credential_hint`` as the profile and ``scope`` as
     regions; Azure with it as the tenant and ``scope`` as subscriptions; GCP with it as the
-    organization and ``scope`` as projects."""
+    organization and ``scope`` as projects. ``stop.stop("cancelled")`` ends the scan early and keeps
+    what was collected (the rest is ERROR, not finished)."""
     if provider == "aws":
         from auditor.providers.aws import AwsCollectionFailed, AwsScanOptions, collect_aws
 
         try:
             options = AwsScanOptions(profile=credential_hint, regions=tuple(scope))
-            return [collect_aws(options, progress=progress)]
+            return [collect_aws(options, progress=progress, stop=stop)]
         except AwsCollectionFailed as error:
             raise LiveScanFailed(f"AWS scan failed: {error}") from error
     if provider == "azure":
@@ -45,7 +50,7 @@ def collect_live(
 
         try:
             options = AzureScanOptions(subscriptions=tuple(scope), tenant=credential_hint)
-            return list(collect_azure(options, progress=progress))
+            return list(collect_azure(options, progress=progress, stop=stop))
         except AzureCollectionFailed as error:
             raise LiveScanFailed(f"Azure scan failed: {error}") from error
     if provider == "gcp":
@@ -53,7 +58,7 @@ def collect_live(
 
         try:
             options = GcpScanOptions(projects=tuple(scope), organization=credential_hint)
-            return list(collect_gcp(options, progress=progress))
+            return list(collect_gcp(options, progress=progress, stop=stop))
         except (GcpCollectionFailed, ValueError) as error:
             raise LiveScanFailed(f"GCP scan failed: {error}") from error
     raise LiveScanFailed(f"unknown provider {provider!r}")
