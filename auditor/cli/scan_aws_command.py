@@ -16,10 +16,12 @@ from auditor.cli.scan_options import (
     NoHistoryOption,
     OutputDirOption,
     QuietOption,
+    RateLimitOption,
     SnapshotOption,
     TimeoutOption,
     WorkersOption,
     evaluation_from,
+    rate_limits_from,
     run_scan,
 )
 
@@ -68,6 +70,7 @@ def scan_aws(
     formats: FormatOption = "pdf,json",
     workers: WorkersOption = 16,
     timeout: TimeoutOption = None,
+    rate_limits: RateLimitOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Collect an AWS account (or every account of an organization) read-only; evaluate every AWS check."""
@@ -101,6 +104,7 @@ def scan_aws(
         accounts=tuple(accounts),
         exclude_accounts=tuple(exclude_accounts),
         parallel_accounts=parallel_accounts,
+        rate_limits=rate_limits_from(rate_limits),
     )
 
     def collect(progress: ProgressCallback | None) -> Sequence[Inventory]:

@@ -12,10 +12,12 @@ from auditor.cli.scan_options import (
     NoHistoryOption,
     OutputDirOption,
     QuietOption,
+    RateLimitOption,
     SnapshotOption,
     TimeoutOption,
     WorkersOption,
     evaluation_from,
+    rate_limits_from,
     run_scan,
 )
 
@@ -37,6 +39,7 @@ def scan_azure(
     formats: FormatOption = "pdf,json",
     workers: WorkersOption = 16,
     timeout: TimeoutOption = None,
+    rate_limits: RateLimitOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Collect Azure subscriptions read-only (Reader + Security Reader) and evaluate every Azure check."""
@@ -53,7 +56,11 @@ def scan_azure(
         formats=formats,
     )
     options = AzureScanOptions(
-        subscriptions=tuple(subscriptions), tenant=tenant, max_workers=workers, timeout=timeout
+        subscriptions=tuple(subscriptions),
+        tenant=tenant,
+        max_workers=workers,
+        timeout=timeout,
+        rate_limits=rate_limits_from(rate_limits),
     )
     run_scan(
         "Azure",

@@ -12,10 +12,12 @@ from auditor.cli.scan_options import (
     NoHistoryOption,
     OutputDirOption,
     QuietOption,
+    RateLimitOption,
     SnapshotOption,
     TimeoutOption,
     WorkersOption,
     evaluation_from,
+    rate_limits_from,
     run_scan,
 )
 
@@ -40,6 +42,7 @@ def scan_gcp(
     formats: FormatOption = "pdf,json",
     workers: WorkersOption = 16,
     timeout: TimeoutOption = None,
+    rate_limits: RateLimitOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Collect GCP projects read-only (Application Default Credentials) and evaluate every GCP check."""
@@ -57,7 +60,11 @@ def scan_gcp(
     )
     try:
         options = GcpScanOptions(
-            projects=tuple(projects), organization=organization, max_workers=workers, timeout=timeout
+            projects=tuple(projects),
+            organization=organization,
+            max_workers=workers,
+            timeout=timeout,
+            rate_limits=rate_limits_from(rate_limits),
         )
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--organization") from error

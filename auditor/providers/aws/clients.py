@@ -25,6 +25,7 @@ from auditor.providers.aws.api_calls import ApiCallCounter
 from auditor.providers.aws.failures import AwsCollectionFailed, redact
 from auditor.providers.aws.options import AwsScanOptions
 from auditor.providers.aws.readonly import ReadOnlyGuard
+from auditor.providers.rate_limit import RateLimiter
 
 USER_AGENT = f"posture-auditor/{__version__}"
 
@@ -36,7 +37,7 @@ def client_config(options: AwsScanOptions) -> Config:
     it is given to botocore as ``total_max_attempts``: botocore's ``max_attempts`` key would mean
     retries and make one attempt more.
     """
-    return Config(
+    return Config(  # the before-send hook of ClientPool adds the per-service rate limit
         retries={"mode": "adaptive", "total_max_attempts": options.max_attempts},
         connect_timeout=options.connect_timeout,
         read_timeout=options.read_timeout,
@@ -63,8 +64,11 @@ class ClientPool:
         guard: ReadOnlyGuard,
         counter: ApiCallCounter,
         credentials: Mapping[str, str] | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self._session = session
+        self._limiter = limiter if limiter is not None else RateLimiter("aws")
+        self._account_key = f"pool-{id(self)}"  # the account these credentials enter
         self._config = config
         self._guard = guard
         self._counter = counter
@@ -81,7 +85,7 @@ class ClientPool:
 
     def for_account(self, credentials: Mapping[str, str], counter: ApiCallCounter) -> ClientPool:
         """A pool calling with another account's credentials, through the same session and guard."""
-        return ClientPool(self._session, self._config, self._guard, counter, credentials)
+        return ClientPool(self._session, self._config, self._guard, counter, credentials, self._limiter)
 
     def client(self, service: str, region: str) -> Any:
         """The client for ``service`` in ``region`` (typed ``Any``: boto3 clients are generated)."""
@@ -102,8 +106,17 @@ class ClientPool:
                 # answering there would bypass the count, so stubs should use the generic event.
                 events.register_first("before-call", self._guard.handler(service))
                 events.register_first("before-call", self._counter.handler(service))
+                events.register_first("before-send", self._rate_handler(service, region))
                 self._clients[key] = client
             return client
+
+    def _rate_handler(self, service: str, region: str) -> Any:
+        """Before every attempt (retries too): a token from this account's (region, service) bucket."""
+
+        def before_send(**_: Any) -> None:
+            self._limiter.acquire(self._account_key, region, service)
+
+        return before_send
 
     def __len__(self) -> int:
         return len(self._clients)

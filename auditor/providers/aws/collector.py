@@ -40,6 +40,7 @@ from auditor.providers.aws.readonly import ReadOnlyGuard
 from auditor.providers.aws.unit import Unit, UnitContext
 from auditor.providers.aws.units import GLOBAL_UNITS, REGIONAL_UNITS
 from auditor.providers.aws.units.s3 import bucket_logging_unit, trail_buckets
+from auditor.providers.rate_limit import RateLimiter
 from auditor.providers.scan_pool import ScanPool, ScanStop
 
 
@@ -100,7 +101,13 @@ def collect_aws(
     to end the scan itself (the TUI's Cancel) passes its own ``stop`` and calls ``stop.stop(...)``.
     """
     session = session if session is not None else open_session(options.profile)
-    clients = ClientPool(session, client_config(options), ReadOnlyGuard(declared_reads()), ApiCallCounter())
+    clients = ClientPool(
+        session,
+        client_config(options),
+        ReadOnlyGuard(declared_reads()),
+        ApiCallCounter(),
+        limiter=RateLimiter("aws", dict(options.rate_limits)),
+    )
     stop = stop if stop is not None else ScanStop(options.timeout)
     tracker = ProgressCounter(progress, planned={}, provider="aws")
     with gc_paused(), ScanPool(options.max_workers, stop, "aws-collect") as pool:

@@ -19,7 +19,8 @@ class AwsScanOptions:
     the one pool of ``max_workers``). ``timeout`` (seconds) bounds the whole scan: what has not finished
     by then is ERROR ("not finished"), never lost and never PASS. ``max_attempts`` is botocore's
     retry budget in attempts, the first included (1 = no retry), in mode "adaptive", which also
-    slows a client down after it is throttled.
+    slows a client down after it is throttled. ``rate_limits`` (service, calls per second; "*" for the
+    others) override the per-service rates of ``auditor.providers.rate_limit``.
     """
 
     profile: str | None = None
@@ -34,6 +35,7 @@ class AwsScanOptions:
     accounts: tuple[str, ...] = ()
     exclude_accounts: tuple[str, ...] = ()
     parallel_accounts: int = 4
+    rate_limits: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         if self.max_workers < 1:

@@ -33,6 +33,7 @@ from auditor.providers.aws.permissions import Read
 from auditor.providers.aws.policy import declared_reads
 from auditor.providers.aws.reader import ServiceReader
 from auditor.providers.aws.readonly import ReadOnlyGuard
+from auditor.providers.rate_limit import RateLimiter
 from auditor.providers.scan_pool import ScanPool, ScanStop, run_each
 
 ORGANIZATION_READS = (
@@ -70,6 +71,7 @@ def collect_aws_organization(
         client_config(options),
         ReadOnlyGuard(declared_reads() + ORGANIZATION_READS),
         ApiCallCounter(),
+        limiter=RateLimiter("aws", dict(options.rate_limits)),
     )
     home = base.region_name or DEFAULT_REGION
     stop = stop if stop is not None else ScanStop(options.timeout)

@@ -15,7 +15,8 @@ class AzureScanOptions:
     self-signed certificate). ``retry_total`` and ``retry_backoff_factor`` are azure-core's retry
     budget; throttled (429) and 5xx answers are retried, honouring ``Retry-After``. ``timeout``
     (seconds) bounds the whole scan: what has not finished by then is ERROR ("not finished"), never
-    lost and never PASS.
+    lost and never PASS. ``rate_limits`` override the ARM request rate per subscription (service "arm"
+    or "*"; see ``auditor.providers.rate_limit``).
     """
 
     subscriptions: tuple[str, ...] = ()
@@ -28,6 +29,7 @@ class AzureScanOptions:
     connection_timeout: float = 5
     read_timeout: float = 30
     timeout: float | None = None
+    rate_limits: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         if self.max_workers < 1:

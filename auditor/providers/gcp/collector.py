@@ -26,6 +26,7 @@ from auditor.providers.gcp.readonly import ReadOnlyGuard
 from auditor.providers.gcp.unit import ApiCallCounter, Runtime, Unit, UnitContext
 from auditor.providers.gcp.units import ORGANIZATION_UNITS, PROJECT_UNITS
 from auditor.providers.gcp.units.scc import findings_for_project
+from auditor.providers.rate_limit import RateLimiter
 from auditor.providers.scan_pool import ScanPool, ScanStop
 
 
@@ -47,7 +48,12 @@ def collect_gcp(
     """
     collected_at = datetime.now(UTC)
     counter = ApiCallCounter()
-    runtime = Runtime(GcpClients(options, credentials_for(options)), ReadOnlyGuard(declared_reads()), counter)
+    runtime = Runtime(
+        GcpClients(options, credentials_for(options)),
+        ReadOnlyGuard(declared_reads()),
+        counter,
+        RateLimiter("gcp", dict(options.rate_limits)),
+    )
     stop = stop if stop is not None else ScanStop(options.timeout)
     with ScanPool(options.max_workers, stop, "gcp-collect") as pool:
         [projects] = pool.run([lambda: resolve_projects(runtime, options)])

@@ -27,7 +27,8 @@ class GcpScanOptions:
     from ``retry_initial`` seconds until ``retry_deadline`` seconds have passed (``num_retries`` times for
     the discovery-based DNS client); past that the read is an ERROR. ``call_timeout`` bounds each call;
     ``timeout`` (seconds) the whole scan: what has not finished by then is ERROR ("not finished"),
-    never lost and never PASS.
+    never lost and never PASS. ``rate_limits`` (service, calls per second; "*" for the others)
+    override the per-project rates of ``auditor.providers.rate_limit``.
     """
 
     projects: tuple[str, ...] = ()
@@ -39,6 +40,7 @@ class GcpScanOptions:
     num_retries: int = 4
     call_timeout: float = 30.0
     timeout: float | None = None
+    rate_limits: tuple[tuple[str, float], ...] = ()
     endpoints: GcpEndpoints | None = None
 
     def __post_init__(self) -> None:
