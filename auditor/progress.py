@@ -64,6 +64,14 @@ class ProgressCounter:
         self._done_by_region: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
 
+    def plan(self, account: str, planned: Mapping[str, int]) -> None:
+        """Add the units one more account will finish, by region, once they are known (an organization's
+        accounts are discovered and entered while others are already being collected): the total grows."""
+        with self._lock:
+            for region, count in planned.items():
+                self._planned[(account, region)] = self._planned.get((account, region), 0) + count
+                self._total += count
+
     def finished(self, region: str, service: str, *, account: str | None = None) -> None:
         """One unit of ``service`` in ``region`` finished (of ``account``, default the counter's)."""
         key = (account if account is not None else self._account, region)

@@ -40,6 +40,7 @@ def demo(
     from auditor.demo.flows import analyze_demo_flows
     from auditor.emulators.estate import EstateError, bundled_estate, load_estate
     from auditor.flows.scan import with_flow_analysis
+    from auditor.providers.scan_pool import ScanStop
     from auditor.snapshot import write_snapshot
 
     if estate is None and variant not in BUNDLED_VARIANTS:
@@ -52,7 +53,8 @@ def demo(
     clock = time.monotonic()
     try:
         with progress_reporter(enabled=not quiet) as report:
-            inventories = collect_demo(simulated, progress=report)
+            # one stop for the three providers: Ctrl-C keeps what was collected and starts no other
+            inventories = collect_demo(simulated, progress=report, stop=ScanStop())
     except DemoFailed as error:
         fail(f"{estate or variant}: demo scan failed: {error}")
 

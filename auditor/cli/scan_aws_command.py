@@ -16,9 +16,12 @@ from auditor.cli.scan_options import (
     NoHistoryOption,
     OutputDirOption,
     QuietOption,
+    RateLimitOption,
     SnapshotOption,
+    TimeoutOption,
     WorkersOption,
     evaluation_from,
+    rate_limits_from,
     run_scan,
 )
 
@@ -36,13 +39,6 @@ def scan_aws(
     max_attempts: int = typer.Option(
         6, "--max-attempts", min=1, max=20, help="Attempts per call (adaptive retries) before it is ERROR."
     ),
-    timeout: float | None = typer.Option(
-        None,
-        "--timeout",
-        min=1,
-        help="Seconds for the whole scan; what has not finished by then is ERROR (not finished), "
-        "the rest is kept. Ctrl-C does the same at once.",
-    ),
     organization: bool = typer.Option(
         False,
         "--organization",
@@ -58,6 +54,13 @@ def scan_aws(
     exclude_accounts: list[str] = typer.Option(
         [], "--exclude-accounts", help="With --organization: skip this account id (repeatable)."
     ),
+    parallel_accounts: int = typer.Option(
+        4,
+        "--parallel-accounts",
+        min=1,
+        max=64,
+        help="With --organization: accounts collected at once (their calls share the --workers pool).",
+    ),
     snapshot: SnapshotOption = None,
     json_out: JsonOption = None,
     benchmarks: BenchmarkOption = None,
@@ -66,6 +69,8 @@ def scan_aws(
     output_dir: OutputDirOption = None,
     formats: FormatOption = "pdf,json",
     workers: WorkersOption = 16,
+    timeout: TimeoutOption = None,
+    rate_limits: RateLimitOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Collect an AWS account (or every account of an organization) read-only; evaluate every AWS check."""
@@ -98,6 +103,8 @@ def scan_aws(
         role_name=role_name,
         accounts=tuple(accounts),
         exclude_accounts=tuple(exclude_accounts),
+        parallel_accounts=parallel_accounts,
+        rate_limits=rate_limits_from(rate_limits),
     )
 
     def collect(progress: ProgressCallback | None) -> Sequence[Inventory]:

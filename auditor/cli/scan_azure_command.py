@@ -13,9 +13,12 @@ from auditor.cli.scan_options import (
     NoHistoryOption,
     OutputDirOption,
     QuietOption,
+    RateLimitOption,
     SnapshotOption,
+    TimeoutOption,
     WorkersOption,
     evaluation_from,
+    rate_limits_from,
     run_scan,
 )
 
@@ -48,6 +51,8 @@ def scan_azure(
     output_dir: OutputDirOption = None,
     formats: FormatOption = "pdf,json",
     workers: WorkersOption = 16,
+    timeout: TimeoutOption = None,
+    rate_limits: RateLimitOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Collect Azure subscriptions read-only (Reader + Security Reader) and evaluate every Azure check."""
@@ -70,9 +75,12 @@ def scan_azure(
             management_group=management_group,
             tenant=tenant,
             max_workers=workers,
+            timeout=timeout,
+            rate_limits=rate_limits_from(rate_limits),
         )
     except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--management-group") from error
+        hint = "--management-group" if str(error).startswith("management_group") else None
+        raise typer.BadParameter(str(error), param_hint=hint) from error
     run_scan(
         "Azure",
         lambda progress: collect_azure(options, progress=progress),

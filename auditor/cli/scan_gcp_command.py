@@ -12,9 +12,12 @@ from auditor.cli.scan_options import (
     NoHistoryOption,
     OutputDirOption,
     QuietOption,
+    RateLimitOption,
     SnapshotOption,
+    TimeoutOption,
     WorkersOption,
     evaluation_from,
+    rate_limits_from,
     run_scan,
 )
 
@@ -47,6 +50,8 @@ def scan_gcp(
     output_dir: OutputDirOption = None,
     formats: FormatOption = "pdf,json",
     workers: WorkersOption = 16,
+    timeout: TimeoutOption = None,
+    rate_limits: RateLimitOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Collect GCP projects read-only (Application Default Credentials) and evaluate every GCP check."""
@@ -64,7 +69,12 @@ def scan_gcp(
     )
     try:
         options = GcpScanOptions(
-            projects=tuple(projects), organization=organization, folder=folder, max_workers=workers
+            projects=tuple(projects),
+            organization=organization,
+            folder=folder,
+            max_workers=workers,
+            timeout=timeout,
+            rate_limits=rate_limits_from(rate_limits),
         )
     except ValueError as error:
         hint = "--folder" if str(error).startswith("folder") else "--organization"

@@ -43,6 +43,28 @@ OutputDirOption = Annotated[Path | None, typer.Option("--output-dir", "-o", help
 FormatOption = Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)]
 WorkersOption = Annotated[int, typer.Option("--workers", min=1, max=64, help="Concurrent API calls.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the one-line verdict.")]
+TIMEOUT_HELP = (
+    "Seconds for the whole scan; what has not finished by then is ERROR (not finished), the rest is kept. "
+    "Ctrl-C does the same at once."
+)
+RATE_LIMIT_HELP = (
+    "SERVICE=CALLS_PER_SECOND: cap one API's request rate per account and region (repeatable; '*' for "
+    "every other service, 0 for no limit). Defaults: see docs/scale-and-faults.md."
+)
+RateLimitOption = Annotated[list[str] | None, typer.Option("--rate-limit", help=RATE_LIMIT_HELP)]
+
+
+def rate_limits_from(values: list[str] | None) -> tuple[tuple[str, float], ...]:
+    """The --rate-limit values, or a usage error naming the bad one."""
+    from auditor.providers.rate_limit import RateLimitError, parse_rate_limits
+
+    try:
+        return tuple(parse_rate_limits(values or []).items())
+    except RateLimitError as error:
+        raise typer.BadParameter(str(error), param_hint="--rate-limit") from error
+
+
+TimeoutOption = Annotated[float | None, typer.Option("--timeout", min=1, help=TIMEOUT_HELP)]
 
 
 def evaluation_from(

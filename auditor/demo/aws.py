@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from auditor.emulators.estate import AwsEstate
 from auditor.inventory import Inventory
 from auditor.progress import ProgressCallback
+
+if TYPE_CHECKING:
+    from auditor.providers.scan_pool import ScanStop
 
 # The demo must never reach a real account, whatever the user's shell holds.
 _DEMO_ENVIRONMENT = {
@@ -27,7 +31,9 @@ def isolate_from_real_aws() -> None:
     os.environ.update(_DEMO_ENVIRONMENT)
 
 
-def collect_aws_demo(spec: AwsEstate, progress: ProgressCallback | None = None) -> list[Inventory]:
+def collect_aws_demo(
+    spec: AwsEstate, progress: ProgressCallback | None = None, stop: ScanStop | None = None
+) -> list[Inventory]:
     isolate_from_real_aws()
     import boto3
     from moto import mock_aws
@@ -49,7 +55,7 @@ def collect_aws_demo(spec: AwsEstate, progress: ProgressCallback | None = None) 
         try:
             if spec.organization is not None:
                 options = AwsScanOptions(organization=True, role_name=spec.organization.role_name)
-                return list(collect_aws_organization(options, progress=progress, session=session))
-            return [collect_aws(AwsScanOptions(), progress=progress, session=session)]
+                return list(collect_aws_organization(options, progress=progress, session=session, stop=stop))
+            return [collect_aws(AwsScanOptions(), progress=progress, session=session, stop=stop)]
         except AwsCollectionFailed as error:
             raise DemoFailed(f"AWS: {error}") from error

@@ -4,12 +4,19 @@ of the estate's first top-level management group if it declares one, else every 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from auditor.emulators.estate_azure import AzureEstate
 from auditor.inventory import Inventory
 from auditor.progress import ProgressCallback
 
+if TYPE_CHECKING:
+    from auditor.providers.scan_pool import ScanStop
 
-def collect_azure_demo(spec: AzureEstate, progress: ProgressCallback | None = None) -> list[Inventory]:
+
+def collect_azure_demo(
+    spec: AzureEstate, progress: ProgressCallback | None = None, stop: ScanStop | None = None
+) -> list[Inventory]:
     from auditor.demo import DemoFailed
     from auditor.emulators.arm_server import ArmEmulator, EmulatorCredential
     from auditor.emulators.azure_seed import seed_azure
@@ -27,6 +34,6 @@ def collect_azure_demo(spec: AzureEstate, progress: ProgressCallback | None = No
             management_group=next((g.id for g in spec.management_groups if g.parent is None), None),
         )
         try:
-            return list(collect_azure(options, progress=progress, credential=EmulatorCredential()))
+            return list(collect_azure(options, progress=progress, credential=EmulatorCredential(), stop=stop))
         except AzureCollectionFailed as error:
             raise DemoFailed(f"Azure: {error}") from error

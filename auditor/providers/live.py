@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from auditor.inventory import Inventory
 from auditor.progress import ProgressCallback
+
+if TYPE_CHECKING:
+    from auditor.providers.scan_pool import ScanStop
 
 Provider = Literal["aws", "azure", "gcp"]
 
@@ -35,16 +38,19 @@ def collect_live(
     scope: Sequence[str],
     progress: ProgressCallback | None = None,
     group: str | None = None,
+    stop: ScanStop | None = None,
 ) -> list[Inventory]:
     """Collect ``provider`` read-only: AWS with ``credential_hint`` as the profile and ``scope`` as
     regions; Azure with it as the tenant, ``scope`` as subscriptions and ``group`` as the management
-    group; GCP with it as the organization, ``scope`` as projects and ``group`` as the folder."""
+    group; GCP with it as the organization, ``scope`` as projects and ``group`` as the folder.
+    ``stop.stop("cancelled")`` ends the scan early and keeps what was collected (the rest is ERROR, not
+    finished)."""
     if provider == "aws":
         from auditor.providers.aws import AwsCollectionFailed, AwsScanOptions, collect_aws
 
         try:
             options = AwsScanOptions(profile=credential_hint, regions=tuple(scope))
-            return [collect_aws(options, progress=progress)]
+            return [collect_aws(options, progress=progress, stop=stop)]
         except AwsCollectionFailed as error:
             raise LiveScanFailed(f"AWS scan failed: {error}") from error
     if provider == "azure":
@@ -54,7 +60,7 @@ def collect_live(
             options = AzureScanOptions(
                 subscriptions=tuple(scope), tenant=credential_hint, management_group=group
             )
-            return list(collect_azure(options, progress=progress))
+            return list(collect_azure(options, progress=progress, stop=stop))
         except (AzureCollectionFailed, ValueError) as error:
             raise LiveScanFailed(f"Azure scan failed: {error}") from error
     if provider == "gcp":
@@ -62,7 +68,7 @@ def collect_live(
 
         try:
             options = GcpScanOptions(projects=tuple(scope), organization=credential_hint, folder=group)
-            return list(collect_gcp(options, progress=progress))
+            return list(collect_gcp(options, progress=progress, stop=stop))
         except (GcpCollectionFailed, ValueError) as error:
             raise LiveScanFailed(f"GCP scan failed: {error}") from error
     raise LiveScanFailed(f"unknown provider {provider!r}")

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from auditor.progress import ProgressCallback
+    from auditor.providers.scan_pool import ScanStop
     from auditor.scan_result import ScanResult
 
 
-def run_demo_scan(progress: ProgressCallback | None = None) -> ScanResult:
+def run_demo_scan(progress: ProgressCallback | None = None, stop: ScanStop | None = None) -> ScanResult:
     from auditor.benchmarks import default_benchmarks, load_benchmark
     from auditor.demo import collect_demo
     from auditor.demo.flows import analyze_demo_flows
@@ -20,7 +21,7 @@ def run_demo_scan(progress: ProgressCallback | None = None) -> ScanResult:
 
     estate = load_estate(bundled_estate("demo"))
     started = datetime.now(UTC)
-    inventories = collect_demo(estate, progress)
+    inventories = collect_demo(estate, progress, stop)
     result = build_scan_result(
         inventories,
         started_at=started,

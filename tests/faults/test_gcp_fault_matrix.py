@@ -46,7 +46,7 @@ def _scan(gcp: GcpEmulator):
         retry_maximum=0.05,
         retry_deadline=0.3,
         num_retries=1,
-        timeout=5.0,
+        call_timeout=5.0,
     )
     now = datetime.now(UTC)
     return build_scan_result(

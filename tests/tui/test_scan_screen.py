@@ -68,6 +68,37 @@ async def test_the_credential_and_scope_fields_follow_the_provider(tmp_path, mon
             assert str(screen.query_one("#scan-regions-label", Label).render()).startswith(scope)
 
 
+async def test_cancel_keeps_what_was_collected_and_marks_the_rest_not_finished(tmp_path, monkeypatch):
+    """Cancel stops the collection (its ScanStop); the partial scan is loaded, not thrown away: the
+    providers not yet started are left out and the AWS units not finished are ERROR, saying so."""
+    monkeypatch.setenv("POSTURE_AUDITOR_HOME", str(tmp_path))
+    app = AuditorApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ScanScreen)
+        screen.query_one("#scan-demo", Switch).value = True
+        await pilot.click("#scan-start")
+        bar = screen.query_one("#scan-progress", ProgressBar)
+        for _ in range(300):  # the first units are in (the demo's AWS organization has 3 accounts)
+            await pilot.pause(0.05)
+            if bar.progress:
+                break
+        assert bar.progress and app.state.result is None
+        screen.cancel_scan()
+        for _ in range(300):
+            await pilot.pause(0.1)
+            if app.state.result is not None:
+                break
+        result = app.state.result
+        assert result is not None
+        assert {scope.provider for scope in result.scopes} == {"aws"}  # Azure and GCP never started
+        cancelled = [f for f in result.findings if "scan was cancelled" in f.message]
+        assert cancelled and all(f.status.value == "ERROR" for f in cancelled)
+        assert "Cancelled: kept what was collected" in "\n".join(screen.query_one("#scan-log").lines)
+
+
 async def test_the_management_group_or_folder_field_shows_for_azure_and_gcp_only(tmp_path, monkeypatch):
     from textual.widgets import Input, Label, Log, Select
 

@@ -1,14 +1,18 @@
 """One botocore client per (service, region), built once, lazily and thread-safely.
 
-A boto3 ``Session`` is not thread-safe, so clients are created under a lock; they are then shared by
-the worker threads (botocore clients are thread-safe). Every client comes from the same session, so
-service models and endpoint rules are loaded once. The endpoint is never overridden: botocore's own
-configuration (``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_<SERVICE>``, the profile) decides it.
+A boto3 ``Session`` is not thread-safe, so clients are created under one lock; they are then shared by
+the worker threads (botocore clients are thread-safe). Every client of a scan comes from the same
+session, so service models and endpoint rules are loaded once: the accounts of an organization are
+entered with their role's temporary credentials given to the caller's session per client, not with a
+session of their own (which would load every model again, per account). The endpoint is never
+overridden: botocore's own configuration (``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_<SERVICE>``, the
+profile) decides it.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 import boto3
@@ -21,6 +25,7 @@ from auditor.providers.aws.api_calls import ApiCallCounter
 from auditor.providers.aws.failures import AwsCollectionFailed, redact
 from auditor.providers.aws.options import AwsScanOptions
 from auditor.providers.aws.readonly import ReadOnlyGuard
+from auditor.providers.rate_limit import RateLimiter
 
 USER_AGENT = f"posture-auditor/{__version__}"
 
@@ -32,7 +37,7 @@ def client_config(options: AwsScanOptions) -> Config:
     it is given to botocore as ``total_max_attempts``: botocore's ``max_attempts`` key would mean
     retries and make one attempt more.
     """
-    return Config(
+    return Config(  # the before-send hook of ClientPool adds the per-service rate limit
         retries={"mode": "adaptive", "total_max_attempts": options.max_attempts},
         connect_timeout=options.connect_timeout,
         read_timeout=options.read_timeout,
@@ -41,18 +46,46 @@ def client_config(options: AwsScanOptions) -> Config:
     )
 
 
+_CREATING = threading.Lock()
+"""Held while any client is created: the pools of one scan share a session."""
+
+
 class ClientPool:
-    """Clients by (service, region), each guarded (read-only) and counted before every call."""
+    """Clients by (service, region), each guarded (read-only) and counted before every call.
+
+    ``credentials`` (``aws_access_key_id``, ``aws_secret_access_key``, ``aws_session_token``) are an
+    entered account's temporary credentials; without them the session's own chain is used.
+    """
 
     def __init__(
-        self, session: boto3.Session, config: Config, guard: ReadOnlyGuard, counter: ApiCallCounter
+        self,
+        session: boto3.Session,
+        config: Config,
+        guard: ReadOnlyGuard,
+        counter: ApiCallCounter,
+        credentials: Mapping[str, str] | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self._session = session
+        self._limiter = limiter if limiter is not None else RateLimiter("aws")
+        self._account_key = f"pool-{id(self)}"  # the account these credentials enter
         self._config = config
         self._guard = guard
         self._counter = counter
-        self._lock = threading.Lock()
+        self._credentials = dict(credentials or {})
         self._clients: dict[tuple[str, str], BaseClient] = {}
+
+    @property
+    def session(self) -> boto3.Session:
+        return self._session
+
+    @property
+    def counter(self) -> ApiCallCounter:
+        return self._counter
+
+    def for_account(self, credentials: Mapping[str, str], counter: ApiCallCounter) -> ClientPool:
+        """A pool calling with another account's credentials, through the same session and guard."""
+        return ClientPool(self._session, self._config, self._guard, counter, credentials, self._limiter)
 
     def client(self, service: str, region: str) -> Any:
         """The client for ``service`` in ``region`` (typed ``Any``: boto3 clients are generated)."""
@@ -60,10 +93,12 @@ class ClientPool:
         client = self._clients.get(key)
         if client is not None:
             return client
-        with self._lock:
+        with _CREATING:
             client = self._clients.get(key)
             if client is None:
-                client = self._session.client(service, region_name=region, config=self._config)
+                client = self._session.client(
+                    service, region_name=region, config=self._config, **self._credentials
+                )
                 events = client.meta.events
                 # First on the generic event, so they run before every other handler of it (the
                 # guard refuses a write before it is counted, signed or sent). botocore runs handlers
@@ -71,8 +106,17 @@ class ClientPool:
                 # answering there would bypass the count, so stubs should use the generic event.
                 events.register_first("before-call", self._guard.handler(service))
                 events.register_first("before-call", self._counter.handler(service))
+                events.register_first("before-send", self._rate_handler(service, region))
                 self._clients[key] = client
             return client
+
+    def _rate_handler(self, service: str, region: str) -> Any:
+        """Before every attempt (retries too): a token from this account's (region, service) bucket."""
+
+        def before_send(**_: Any) -> None:
+            self._limiter.acquire(self._account_key, region, service)
+
+        return before_send
 
     def __len__(self) -> int:
         return len(self._clients)

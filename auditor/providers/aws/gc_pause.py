@@ -50,6 +50,12 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
+def reclaim_during_scan() -> int:
+    """A full collection now, pause or not: for a long scan that has just let go of a large part of
+    what it built (an organization scan's finished account and its clients). Returns what was freed."""
+    return gc.collect()
+
+
 def reclaim_after_scan() -> int:
     """Give the frozen objects back to the collector and collect now; returns what was collected."""
     with _PAUSE.lock:

@@ -2,8 +2,9 @@
 
 From the management (or delegated administrator) account: ``organizations:ListAccounts``, then for each
 ACTIVE account chosen (``accounts`` / ``exclude_accounts``) ``sts:AssumeRole`` into
-``arn:<partition>:iam::<account>:role/<role_name>`` and the ordinary ``collect_aws`` with those
-temporary credentials. The caller's own account is scanned with the caller's credentials.
+``arn:<partition>:iam::<account>:role/<role_name>`` and the ordinary per-account collection
+(``collect_account``) with those temporary credentials. The caller's own account is scanned with the
+caller's credentials. Several accounts are collected at once, on one bounded pool shared by all.
 
 An account that cannot be entered (the role is missing or does not trust the caller, the account is
 suspended, its regions cannot be listed) does not stop the scan: it becomes an ``AwsInventory`` with
@@ -13,25 +14,27 @@ not evaluated.
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import boto3
 
 from auditor.inventory.aws import GLOBAL, AwsInventory
 from auditor.model import CollectionError
-from auditor.progress import ProgressCallback
+from auditor.progress import ProgressCallback, ProgressCounter
 from auditor.providers.aws.account import DEFAULT_REGION, CallerIdentity, identify_caller
 from auditor.providers.aws.api_calls import ApiCallCounter
 from auditor.providers.aws.clients import ClientPool, client_config, open_session
-from auditor.providers.aws.collector import collect_aws
+from auditor.providers.aws.collector import collect_account
 from auditor.providers.aws.failures import AwsCollectionFailed, ReadFailed
+from auditor.providers.aws.gc_pause import gc_paused, reclaim_during_scan
 from auditor.providers.aws.options import AwsScanOptions
 from auditor.providers.aws.permissions import Read
 from auditor.providers.aws.policy import declared_reads
 from auditor.providers.aws.reader import ServiceReader
 from auditor.providers.aws.readonly import ReadOnlyGuard
+from auditor.providers.rate_limit import RateLimiter
+from auditor.providers.scan_pool import ScanPool, ScanStop, run_each
 
 ORGANIZATION_READS = (
     Read("organizations", "ListAccounts", "organizations:ListAccounts"),
@@ -53,63 +56,93 @@ def collect_aws_organization(
     options: AwsScanOptions,
     progress: ProgressCallback | None = None,
     session: boto3.Session | None = None,
+    stop: ScanStop | None = None,
 ) -> list[AwsInventory]:
-    """One inventory per chosen account of the caller's organization, in account id order."""
+    """One inventory per chosen account of the caller's organization, in account id order.
+
+    The accounts are entered and collected ``options.parallel_accounts`` at a time, and every read of
+    every account goes to one pool of ``options.max_workers`` workers, so the pool stays full while
+    an account is being entered or finishing. ``options.timeout`` bounds the whole organization: an
+    account not entered by then is not evaluated, with the reason; one part-way keeps what it has.
+    """
     base = session if session is not None else open_session(options.profile)
-    counter = ApiCallCounter()
-    pool = ClientPool(
-        base, client_config(options), ReadOnlyGuard(declared_reads() + ORGANIZATION_READS), counter
+    management = ClientPool(
+        base,
+        client_config(options),
+        ReadOnlyGuard(declared_reads() + ORGANIZATION_READS),
+        ApiCallCounter(),
+        limiter=RateLimiter("aws", dict(options.rate_limits)),
     )
     home = base.region_name or DEFAULT_REGION
-    caller = identify_caller(pool, home)
-    members = _chosen(list_accounts(pool, home), options)
-    deadline = None if options.timeout is None else time.monotonic() + options.timeout
-    inventories: list[AwsInventory] = []
-    for index, member in enumerate(members):
-        if deadline is not None and time.monotonic() >= deadline:
-            message = f"not started: the scan's --timeout of {options.timeout:g} s ran out first"
-            inventories += [
-                _not_entered(later, "organizations", "ListAccounts", "timeout", "ScanTimeout", message)
-                for later in members[index:]
-            ]
-            break
-        try:
-            inventories.append(
-                _enter_and_collect(options, progress, pool, home, caller, base, member, deadline)
+    stop = stop if stop is not None else ScanStop(options.timeout)
+    tracker = ProgressCounter(progress, planned={}, provider="aws")
+    with gc_paused(), ScanPool(options.max_workers, stop, "aws-collect") as pool:
+        [listed] = pool.run([lambda: (identify_caller(management, home), list_accounts(management, home))])
+        if listed is None:
+            raise AwsCollectionFailed(
+                f"the scan stopped before the organization's accounts were listed: {stop.describe()[2]}"
             )
-        except KeyboardInterrupt:
-            message = "not started: the scan was interrupted (Ctrl-C); the accounts before it are kept"
-            inventories += [
-                _not_entered(later, "organizations", "ListAccounts", "failed", "Interrupted", message)
-                for later in members[index:]
-            ]
-            break
-    return inventories
+        caller, accounts = listed
+        members = _chosen(accounts, options)
+        reclaim = len(members) > options.parallel_accounts
+        entry = _Entry(options, management, home, caller, pool, tracker, reclaim)
+        collected = run_each(stop, members, entry.collect, options.parallel_accounts, "aws-account")
+    return [
+        inventory
+        if inventory is not None
+        else _not_entered(member, "organizations", "ListAccounts", *stop.describe_not_started("account"))
+        for member, inventory in zip(members, collected, strict=True)
+    ]
 
 
-def _enter_and_collect(
-    options: AwsScanOptions,
-    progress: ProgressCallback | None,
-    pool: ClientPool,
-    home: str,
-    caller: CallerIdentity,
-    base: boto3.Session,
-    member: MemberAccount,
-    deadline: float | None,
-) -> AwsInventory:
-    """One member: the caller's own account with its own credentials, any other through the role."""
-    if member.id == caller.account:
-        return _collect_member(options, progress, base, member, deadline)
-    if member.status != "ACTIVE":
-        why = f"the account is {member.status}, not ACTIVE"
-        return _not_entered(member, "organizations", "ListAccounts", "failed", member.status, why)
-    role_arn = f"arn:{caller.partition}:iam::{member.id}:role/{options.role_name}"
-    try:
-        member_session = assume_role(pool, home, role_arn)
-    except ReadFailed as failure:
-        why_not = (failure.kind, failure.code, failure.message, role_arn)
-        return _not_entered(member, "sts", "AssumeRole", *why_not)
-    return _collect_member(options, progress, member_session, member, deadline)
+@dataclass(frozen=True)
+class _Entry:
+    """How each member account is entered and collected, on the organization scan's one pool."""
+
+    options: AwsScanOptions
+    management: ClientPool
+    home: str
+    caller: CallerIdentity
+    pool: ScanPool
+    tracker: ProgressCounter
+    reclaim: bool
+
+    def collect(self, member: MemberAccount) -> AwsInventory:
+        """One member account; then, when more accounts are to come than run at once, what it leaves
+        behind (its clients, kept in reference cycles while garbage collection is paused) is freed, so
+        memory follows the accounts in flight, not the accounts scanned."""
+        inventory = self._enter_and_collect(member)
+        if self.reclaim:
+            reclaim_during_scan()
+        return inventory
+
+    def _enter_and_collect(self, member: MemberAccount) -> AwsInventory:
+        """The caller's own account with its own credentials, any other through the role."""
+        if member.id == self.caller.account:
+            return self._collect(member, self.management.for_account({}, ApiCallCounter()))
+        if member.status != "ACTIVE":
+            why = f"the account is {member.status}, not ACTIVE"
+            return _not_entered(member, "organizations", "ListAccounts", "failed", member.status, why)
+        role_arn = f"arn:{self.caller.partition}:iam::{member.id}:role/{self.options.role_name}"
+        try:
+            [credentials] = self.pool.run([lambda: assume_role(self.management, self.home, role_arn)])
+        except ReadFailed as failure:
+            why_not = (failure.kind, failure.code, failure.message, role_arn)
+            return _not_entered(member, "sts", "AssumeRole", *why_not)
+        if credentials is None:
+            return _not_entered(member, "sts", "AssumeRole", *self.pool.stop.describe_not_started("account"))
+        return self._collect(member, self.management.for_account(credentials, ApiCallCounter()))
+
+    def _collect(self, member: MemberAccount, clients: ClientPool) -> AwsInventory:
+        try:
+            inventory = collect_account(clients, self.options.regions, self.pool, self.tracker)
+        except AwsCollectionFailed as error:
+            return _not_entered(member, "ec2", "DescribeRegions", "failed", "", str(error))
+        if inventory is None:
+            return _not_entered(
+                member, "sts", "GetCallerIdentity", *self.pool.stop.describe_not_started("account")
+            )
+        return inventory.model_copy(update={"account_name": member.name})
 
 
 def list_accounts(pool: ClientPool, region: str) -> list[MemberAccount]:
@@ -137,17 +170,16 @@ def list_accounts(pool: ClientPool, region: str) -> list[MemberAccount]:
     return sorted(accounts, key=lambda account: account.id)
 
 
-def assume_role(pool: ClientPool, region: str, role_arn: str) -> boto3.Session:
-    """Temporary credentials for the member role, as a session (raises ReadFailed when refused)."""
+def assume_role(pool: ClientPool, region: str, role_arn: str) -> dict[str, str]:
+    """Temporary credentials for the member role, as client arguments (raises ReadFailed when refused)."""
     reader = ServiceReader(lambda: pool.client("sts", region), "sts", lambda *_: None)
     answer = reader.call("AssumeRole", resource=role_arn, RoleArn=role_arn, RoleSessionName=SESSION_NAME)
     credentials = answer["Credentials"]
-    return boto3.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        region_name=region,
-    )
+    return {
+        "aws_access_key_id": credentials["AccessKeyId"],
+        "aws_secret_access_key": credentials["SecretAccessKey"],
+        "aws_session_token": credentials["SessionToken"],
+    }
 
 
 def _chosen(accounts: list[MemberAccount], options: AwsScanOptions) -> list[MemberAccount]:
@@ -163,21 +195,6 @@ def _chosen(accounts: list[MemberAccount], options: AwsScanOptions) -> list[Memb
         if (not options.accounts or account.id in options.accounts)
         and account.id not in options.exclude_accounts
     ]
-
-
-def _collect_member(
-    options: AwsScanOptions,
-    progress: ProgressCallback | None,
-    session: boto3.Session,
-    member: MemberAccount,
-    deadline: float | None,
-) -> AwsInventory:
-    try:
-        member_options = replace(options, organization=False)
-        inventory = collect_aws(member_options, progress=progress, session=session, deadline=deadline)
-    except AwsCollectionFailed as error:
-        return _not_entered(member, "ec2", "DescribeRegions", "failed", "", str(error))
-    return inventory.model_copy(update={"account_name": member.name})
 
 
 def _not_entered(

@@ -1,8 +1,8 @@
 """The azure-mgmt clients of a scan, built once per (service, subscription) with the read-only guard.
 
-Every client gets ``base_url``, ``connection_verify``, the retry budget, timeouts and the
-``ReadOnlyPolicy`` (per call, before authorisation). Clients are thread-safe for reads; the pool
-builds each one once, under a lock.
+Every client gets ``base_url``, ``connection_verify``, the retry budget, timeouts, the
+``ReadOnlyPolicy`` (per call, before authorisation) and the ``RateLimitPolicy`` (per attempt).
+Clients are thread-safe for reads; the pool builds each one once, under a lock.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 from azure.core.credentials import TokenCredential
 
 from auditor.providers.azure.options import AzureScanOptions
-from auditor.providers.azure.readonly import ApiCallCounter, ReadOnlyPolicy
+from auditor.providers.azure.readonly import ApiCallCounter, RateLimitPolicy, ReadOnlyPolicy
+from auditor.providers.rate_limit import RateLimiter
 
 
 def _security(credential: TokenCredential, subscription: str, **kwargs: Any) -> Any:
@@ -65,8 +66,9 @@ class ClientPool:
         self.counter = counter
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
+        self.limiter = RateLimiter("azure", dict(options.rate_limits))
 
-    def client_kwargs(self) -> dict[str, Any]:
+    def client_kwargs(self, subscription: str = "") -> dict[str, Any]:
         options = self._options
         return {
             "base_url": options.base_url,
@@ -78,13 +80,16 @@ class ClientPool:
             "connection_timeout": options.connection_timeout,
             "read_timeout": options.read_timeout,
             "per_call_policies": [ReadOnlyPolicy(self.counter)],
+            "per_retry_policies": [RateLimitPolicy(self.limiter, subscription)],
         }
 
     def client(self, service: str, subscription: str) -> Any:
         key = (service, subscription)
         with self._lock:
             if key not in self._clients:
-                self._clients[key] = BUILDERS[service](self._credential, subscription, **self.client_kwargs())
+                self._clients[key] = BUILDERS[service](
+                    self._credential, subscription, **self.client_kwargs(subscription)
+                )
             return self._clients[key]
 
     def subscription_client(self) -> Any:

@@ -1,30 +1,30 @@
 """``collect_azure``: every visible (or requested) subscription, every unit, concurrently.
 
-The flow: list the subscriptions (or read the requested ones), then run one thread pool over
-(subscription, unit) work units; when a subscription's first phase is done, its second phase reads
-the diagnostic settings of the resources found. A failed read becomes ``None`` plus a
-``CollectionError``, never an empty list.
+The flow: list the subscriptions (or read the requested ones), then run (subscription, unit) work
+units on the scan's one bounded pool (``auditor.providers.scan_pool``); when every subscription's
+first phase is done, the second phase reads the diagnostic settings of the resources found. A failed
+read becomes ``None`` plus a ``CollectionError``, never an empty list.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from typing import Any
 
 from azure.core.credentials import TokenCredential
 
-from auditor.inventory.azure import AzureInventory
+from auditor.inventory.azure import GLOBAL, AzureInventory
 from auditor.model import CollectionError
 from auditor.progress import ProgressCallback, ProgressCounter
 from auditor.providers.azure.clients import ClientPool
 from auditor.providers.azure.failures import AzureCollectionFailed
 from auditor.providers.azure.options import AzureScanOptions
 from auditor.providers.azure.readonly import ApiCallCounter
-from auditor.providers.azure.subscriptions import discover_subscriptions
+from auditor.providers.azure.subscriptions import Subscription, discover_subscriptions
 from auditor.providers.azure.unit import Unit, UnitContext
 from auditor.providers.azure.units import DIAGNOSTICS_UNIT, UNITS
+from auditor.providers.scan_pool import ScanPool, ScanStop
 
 LOCATED = (
     "network_watchers",
@@ -37,30 +37,18 @@ LOCATED = (
 )
 
 
-def _run_all(executor: ThreadPoolExecutor, jobs: list[Callable[[], Any]]) -> list[Any]:
-    """Run the jobs; the first exception (a bug, a read-only violation, the progress callback
-    cancelling) cancels the rest and propagates."""
-    futures: list[Future[Any]] = [executor.submit(job) for job in jobs]
-    done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-    for future in done:
-        error = future.exception()
-        if error is not None:
-            for other in pending:
-                other.cancel()
-            raise error
-    return [future.result() for future in futures]
-
-
 def collect_azure(
     options: AzureScanOptions,
     progress: ProgressCallback | None = None,
     credential: TokenCredential | None = None,
+    stop: ScanStop | None = None,
 ) -> list[AzureInventory]:
     """Collect Azure subscriptions read-only, one ``AzureInventory`` each (sorted by subscription id).
 
     ``credential`` defaults to the live chain (``live_credential(options.tenant)``). Raises
     ``AzureCollectionFailed`` when the scan cannot start; every failure after that is kept in the
-    inventories.
+    inventories. ``options.timeout``, Ctrl-C or ``stop.stop(...)`` end the scan early: the units not
+    finished then are ERROR ("not finished") and everything else is kept.
     """
     if credential is None:
         from auditor.providers.azure.credentials import live_credential
@@ -70,49 +58,20 @@ def collect_azure(
         except ValueError as error:  # e.g. a malformed AZURE_CLIENT_ID in the environment
             raise AzureCollectionFailed(f"the Azure credential settings are invalid: {error}") from error
     counter = ApiCallCounter()
-    pool = ClientPool(credential, options, counter)
+    clients = ClientPool(credential, options, counter)
+    stop = stop if stop is not None else ScanStop(options.timeout)
     collected_at = datetime.now(UTC)
     try:
-        scope = discover_subscriptions(pool, options)
-        subscriptions = scope.entered
-        # one progress row per subscription: its units, then its diagnostic-settings phase
-        tracker = ProgressCounter(
-            progress,
-            planned={(subscription.id, "global"): len(UNITS) + 1 for subscription in subscriptions},
-            provider="azure",
-        )
-
-        def job(
-            unit: Unit, subscription: str, known: dict[str, Any] | None = None
-        ) -> Callable[[], UnitContext]:
-            def run() -> UnitContext:
-                context = unit.run(pool, subscription, known)
-                tracker.finished("global", unit.service, account=subscription)
-                return context
-
-            return run
-
-        values: dict[str, dict[str, Any]] = {s.id: {} for s in subscriptions}
-        errors: dict[str, list[CollectionError]] = {s.id: [] for s in subscriptions}
-        with ThreadPoolExecutor(
-            max_workers=options.max_workers, thread_name_prefix="azure-collect"
-        ) as executor:
-            first = [(s.id, unit) for s in subscriptions for unit in UNITS]
-            for (subscription, _), context in zip(
-                first, _run_all(executor, [job(unit, sub) for sub, unit in first]), strict=True
-            ):
-                values[subscription].update(context.values)
-                errors[subscription].extend(context.errors)
-            second = [s.id for s in subscriptions]
-            for subscription, context in zip(
-                second,
-                _run_all(executor, [job(DIAGNOSTICS_UNIT, sub, dict(values[sub])) for sub in second]),
-                strict=True,
-            ):
-                values[subscription].update(context.values)
-                errors[subscription].extend(context.errors)
+        with ScanPool(options.max_workers, stop, "azure-collect") as pool:
+            [scope] = pool.run([lambda: discover_subscriptions(clients, options)])
+            if scope is None:
+                raise AzureCollectionFailed(
+                    f"the scan stopped before the subscriptions were listed: {stop.describe()[2]}"
+                )
+            subscriptions = scope.entered
+            values, errors = _collect(clients, pool, subscriptions, progress)
     finally:
-        pool.close()
+        clients.close()
 
     shared = counter.snapshot("")  # listing the subscriptions: counted with the first inventory
     ordered = sorted(subscriptions, key=lambda s: s.id)
@@ -130,6 +89,46 @@ def collect_azure(
         for s in ordered
     ]
     return scope.with_not_entered(collected)
+
+
+def _collect(
+    clients: ClientPool,
+    pool: ScanPool,
+    subscriptions: list[Subscription],
+    progress: ProgressCallback | None,
+) -> tuple[dict[str, dict[str, Any]], dict[str, list[CollectionError]]]:
+    """Every unit of every subscription on the scan's pool, then each one's diagnostic settings."""
+    # one progress row per subscription: its units, then its diagnostic-settings phase
+    tracker = ProgressCounter(
+        progress,
+        planned={(subscription.id, "global"): len(UNITS) + 1 for subscription in subscriptions},
+        provider="azure",
+    )
+    values: dict[str, dict[str, Any]] = {s.id: {} for s in subscriptions}
+    errors: dict[str, list[CollectionError]] = {s.id: [] for s in subscriptions}
+
+    def job(unit: Unit, subscription: str, known: dict[str, Any] | None = None) -> Callable[[], UnitContext]:
+        def run() -> UnitContext:
+            context = unit.run(clients, subscription, known)
+            tracker.finished("global", unit.service, account=subscription)
+            return context
+
+        return run
+
+    def keep(work: list[tuple[str, Unit]], contexts: list[UnitContext | None]) -> None:
+        for (subscription, unit), context in zip(work, contexts, strict=True):
+            if context is None:
+                found, lost = pool.stop.unfinished("azure", subscription, GLOBAL, unit.service, unit.datasets)
+            else:
+                found, lost = context.values, context.errors
+            values[subscription].update(found)
+            errors[subscription].extend(lost)
+
+    first = [(s.id, unit) for s in subscriptions for unit in UNITS]
+    keep(first, pool.run([job(unit, subscription) for subscription, unit in first]))
+    second = [(s.id, DIAGNOSTICS_UNIT) for s in subscriptions]
+    keep(second, pool.run([job(unit, sub, dict(values[sub])) for sub, unit in second]))
+    return values, errors
 
 
 def _merged(*counts: dict[str, int]) -> dict[str, int]:

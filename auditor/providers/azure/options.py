@@ -18,7 +18,10 @@ class AzureScanOptions:
     among those. ``exclude_subscriptions`` are left out either way. ``base_url`` and
     ``connection_verify`` point the clients elsewhere than ARM (the emulator: its URL and its
     self-signed certificate). ``retry_total`` and ``retry_backoff_factor`` are azure-core's retry
-    budget; throttled (429) and 5xx answers are retried, honouring ``Retry-After``.
+    budget; throttled (429) and 5xx answers are retried, honouring ``Retry-After``. ``timeout``
+    (seconds) bounds the whole scan: what has not finished by then is ERROR ("not finished"), never
+    lost and never PASS. ``rate_limits`` override the ARM request rate per subscription (service "arm"
+    or "*"; see ``auditor.providers.rate_limit``).
     """
 
     subscriptions: tuple[str, ...] = ()
@@ -32,10 +35,14 @@ class AzureScanOptions:
     retry_backoff_factor: float = 0.8
     connection_timeout: float = 5
     read_timeout: float = 30
+    timeout: float | None = None
+    rate_limits: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         if self.max_workers < 1:
             raise ValueError("max_workers must be at least 1")
+        if self.timeout is not None and self.timeout <= 0:
+            raise ValueError("timeout must be more than 0 seconds")
         if self.retry_total < 0:
             raise ValueError("retry_total must be 0 or more")
         if self.management_group is not None and not _GROUP_ID.match(self.management_group):

@@ -124,7 +124,7 @@ class GcpClients:
             document = json.loads(get_static_doc(api, version) or "{}")
             options = {"api_endpoint": endpoints.rest.rstrip("/") + "/" + document.get("servicePath", "")}
         http = google_auth_httplib2.AuthorizedHttp(
-            self.credentials, http=ReadOnlyHttp(timeout=self.options.timeout)
+            self.credentials, http=ReadOnlyHttp(timeout=self.options.call_timeout)
         )
         return build(
             api,

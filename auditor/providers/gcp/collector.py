@@ -1,7 +1,8 @@
 """``collect_gcp``: the scanned projects (and their organizations' SCC), every unit, concurrently.
 
 The flow: credentials (ADC, or anonymous for the emulators), the projects to scan (Resource Manager v3),
-then one thread pool over (project, unit) work plus one SCC unit per organization. Each unit fills its
+then (project, unit) work plus the SCC units of each organization on the scan's one bounded pool
+(``auditor.providers.scan_pool``). Each unit fills its
 datasets independently; a failed read becomes ``None`` plus a ``CollectionError``, never an empty list.
 Returns one ``GcpInventory`` per project.
 """
@@ -10,14 +11,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from typing import Any
 
-from auditor.inventory.gcp import GcpInventory
+from auditor.inventory.gcp import GLOBAL, GcpInventory
 from auditor.model import CollectionError
 from auditor.progress import ProgressCallback, ProgressCounter
 from auditor.providers.gcp.clients import GcpClients, credentials_for
+from auditor.providers.gcp.failures import GcpCollectionFailed
 from auditor.providers.gcp.options import GcpScanOptions
 from auditor.providers.gcp.projects import READS as PROJECT_READS
 from auditor.providers.gcp.projects import ProjectScope, resolve_projects
@@ -25,6 +26,8 @@ from auditor.providers.gcp.readonly import ReadOnlyGuard
 from auditor.providers.gcp.unit import ApiCallCounter, Runtime, Unit, UnitContext
 from auditor.providers.gcp.units import ORGANIZATION_UNITS, PROJECT_UNITS
 from auditor.providers.gcp.units.scc import findings_for_project
+from auditor.providers.rate_limit import RateLimiter
+from auditor.providers.scan_pool import ScanPool, ScanStop
 
 
 def declared_reads() -> list[tuple[str, str]]:
@@ -33,64 +36,34 @@ def declared_reads() -> list[tuple[str, str]]:
     return sorted({*PROJECT_READS, *(read for unit in units for read in unit.reads)})
 
 
-def _run_all(executor: ThreadPoolExecutor, jobs: list[Callable[[], UnitContext]]) -> list[UnitContext]:
-    futures: list[Future[UnitContext]] = [executor.submit(job) for job in jobs]
-    done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-    for future in done:
-        error = future.exception()
-        if error is not None:
-            for other in pending:
-                other.cancel()
-            raise error
-    return [future.result() for future in futures]
-
-
-def collect_gcp(options: GcpScanOptions, progress: ProgressCallback | None = None) -> list[GcpInventory]:
+def collect_gcp(
+    options: GcpScanOptions, progress: ProgressCallback | None = None, stop: ScanStop | None = None
+) -> list[GcpInventory]:
     """Collect GCP read-only into one typed ``GcpInventory`` per project.
 
     Raises ``GcpCollectionFailed`` when the scan cannot start (no credentials, no project); every failure
-    after that is kept in the inventories (``None`` + ``CollectionError``).
+    after that is kept in the inventories (``None`` + ``CollectionError``). ``options.timeout``, Ctrl-C or
+    ``stop.stop(...)`` end the scan early: the units not finished then are ERROR ("not finished") and
+    everything else is kept.
     """
     collected_at = datetime.now(UTC)
     counter = ApiCallCounter()
-    runtime = Runtime(GcpClients(options, credentials_for(options)), ReadOnlyGuard(declared_reads()), counter)
-    projects = resolve_projects(runtime, options)
-    organizations = sorted({p.organization_id for p in projects if p.organization_id})
-
-    work: list[tuple[Unit, str, str]] = [
-        (u, p.project_id, p.project_id) for p in projects for u in PROJECT_UNITS
-    ]
-    work += [(u, "", org) for org in organizations for u in ORGANIZATION_UNITS]
-
-    def progress_key(unit: Unit, target: str) -> str:
-        """Progress rows: one per project, one per organization (its SCC units)."""
-        return target if unit.scope == "project" else f"organizations/{target}"
-
-    planned = Counter(progress_key(unit, target) for unit, _account, target in work)
-    tracker = ProgressCounter(progress, planned=planned, provider="gcp", account=options.organization or "")
-
-    def job(unit: Unit, account: str, target: str) -> Callable[[], UnitContext]:
-        def run() -> UnitContext:
-            context = unit.run(runtime, account, target)
-            tracker.finished(progress_key(unit, target), unit.service)
-            return context
-
-        return run
-
-    project_values: dict[str, dict[str, Any]] = {p.project_id: {} for p in projects}
-    project_errors: dict[str, list[CollectionError]] = {p.project_id: [] for p in projects}
-    org_values: dict[str, dict[str, Any]] = {org: {} for org in organizations}
-    org_errors: dict[str, list[CollectionError]] = {org: [] for org in organizations}
-    with ThreadPoolExecutor(max_workers=options.max_workers, thread_name_prefix="gcp-collect") as executor:
-        for (unit, account, target), context in zip(
-            work, _run_all(executor, [job(*w) for w in work]), strict=True
-        ):
-            if unit.scope == "project":
-                project_values[account].update(context.values)
-                project_errors[account].extend(context.errors)
-            else:
-                org_values[target].update(context.values)
-                org_errors[target].extend(context.errors)
+    runtime = Runtime(
+        GcpClients(options, credentials_for(options)),
+        ReadOnlyGuard(declared_reads()),
+        counter,
+        RateLimiter("gcp", dict(options.rate_limits)),
+    )
+    stop = stop if stop is not None else ScanStop(options.timeout)
+    with ScanPool(options.max_workers, stop, "gcp-collect") as pool:
+        [projects] = pool.run([lambda: resolve_projects(runtime, options)])
+        if projects is None:
+            raise GcpCollectionFailed(
+                f"the scan stopped before the projects were listed: {stop.describe()[2]}"
+            )
+        collected = _collect(runtime, pool, projects, progress, options.organization or "")
+    project_values, project_errors, org_values, org_errors = collected
+    organizations = sorted(org_values)
     # An organization's SCC calls are counted once, on its first scanned project.
     first_of_org = {
         org: next(p.project_id for p in projects if p.organization_id == org) for org in organizations
@@ -109,6 +82,59 @@ def collect_gcp(options: GcpScanOptions, progress: ProgressCallback | None = Non
         _inventory(p, collected_at, project_values, project_errors, org_values, org_errors, calls(p))
         for p in projects
     ]
+
+
+Values = dict[str, dict[str, Any]]
+Errors = dict[str, list[CollectionError]]
+
+
+def _collect(
+    runtime: Runtime,
+    pool: ScanPool,
+    projects: list[ProjectScope],
+    progress: ProgressCallback | None,
+    organization: str,
+) -> tuple[Values, Errors, Values, Errors]:
+    """Every unit of every project, and the SCC units of their organizations, on the scan's pool."""
+    organizations = sorted({p.organization_id for p in projects if p.organization_id})
+
+    work: list[tuple[Unit, str, str]] = [
+        (u, p.project_id, p.project_id) for p in projects for u in PROJECT_UNITS
+    ]
+    work += [(u, "", org) for org in organizations for u in ORGANIZATION_UNITS]
+
+    def progress_key(unit: Unit, target: str) -> str:
+        """Progress rows: one per project, one per organization (its SCC units)."""
+        return target if unit.scope == "project" else f"organizations/{target}"
+
+    planned = Counter(progress_key(unit, target) for unit, _account, target in work)
+    tracker = ProgressCounter(progress, planned=planned, provider="gcp", account=organization)
+
+    def job(unit: Unit, account: str, target: str) -> Callable[[], UnitContext]:
+        def run() -> UnitContext:
+            context = unit.run(runtime, account, target)
+            tracker.finished(progress_key(unit, target), unit.service)
+            return context
+
+        return run
+
+    project_values: dict[str, dict[str, Any]] = {p.project_id: {} for p in projects}
+    project_errors: dict[str, list[CollectionError]] = {p.project_id: [] for p in projects}
+    org_values: dict[str, dict[str, Any]] = {org: {} for org in organizations}
+    org_errors: dict[str, list[CollectionError]] = {org: [] for org in organizations}
+    jobs = [job(*w) for w in work]
+    for (unit, account, target), context in zip(work, pool.run(jobs), strict=True):
+        if context is None:
+            found, lost = pool.stop.unfinished("gcp", account, GLOBAL, unit.service, unit.datasets)
+        else:
+            found, lost = context.values, context.errors
+        if unit.scope == "project":
+            project_values[account].update(found)
+            project_errors[account].extend(lost)
+        else:
+            org_values[target].update(found)
+            org_errors[target].extend(lost)
+    return project_values, project_errors, org_values, org_errors
 
 
 def _inventory(

@@ -65,7 +65,7 @@ def resolve_projects(runtime: Runtime, options: GcpScanOptions) -> list[ProjectS
 def _named(runtime: Runtime, options: GcpScanOptions) -> list[ProjectScope]:
     context = UnitContext(runtime, "", "")
     client = runtime.clients.projects
-    retry, timeout = runtime.clients.retry, options.timeout
+    retry, timeout = runtime.clients.retry, options.call_timeout
     scopes = []
     for project_id in options.projects:
         try:
@@ -83,7 +83,7 @@ def _named(runtime: Runtime, options: GcpScanOptions) -> list[ProjectScope]:
 def _visible(runtime: Runtime, options: GcpScanOptions) -> list[ProjectScope]:
     context = UnitContext(runtime, "", "")
     client = runtime.clients.projects
-    retry, timeout = runtime.clients.retry, options.timeout
+    retry, timeout = runtime.clients.retry, options.call_timeout
     try:
         found = [
             _scope(project, None)
@@ -105,7 +105,7 @@ def _visible(runtime: Runtime, options: GcpScanOptions) -> list[ProjectScope]:
 def _under(runtime: Runtime, options: GcpScanOptions) -> list[ProjectScope]:
     """Every ACTIVE project under the folder (or else the organization), walking the folder tree."""
     context = UnitContext(runtime, "", "")
-    retry, timeout = runtime.clients.retry, options.timeout
+    retry, timeout = runtime.clients.retry, options.call_timeout
     root = (
         f"folders/{options.folder}" if options.folder is not None else f"organizations/{options.organization}"
     )
@@ -158,7 +158,7 @@ def _under(runtime: Runtime, options: GcpScanOptions) -> list[ProjectScope]:
 
 def _organization_of(context: UnitContext, runtime: Runtime, folder: str, options: GcpScanOptions) -> str:
     """The organization a folder sits in, reading its ancestors (``folders.get`` up the tree)."""
-    retry, timeout = runtime.clients.retry, options.timeout
+    retry, timeout = runtime.clients.retry, options.call_timeout
     name = f"folders/{folder}"
     for _ in range(MAX_DEPTH):
         try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from googleapiclient.errors import HttpError
@@ -20,6 +20,7 @@ from auditor.model import CollectionError
 from auditor.providers.gcp.clients import GcpClients
 from auditor.providers.gcp.failures import ReadFailed, classify, redact
 from auditor.providers.gcp.readonly import ReadOnlyGuard, ReadOnlyViolation
+from auditor.providers.rate_limit import RateLimiter
 
 T = TypeVar("T")
 
@@ -50,11 +51,12 @@ class ApiCallCounter:
 
 @dataclass(frozen=True)
 class Runtime:
-    """What every unit shares: the clients, the guard, the counter."""
+    """What every unit shares: the clients, the guard, the counter, the per-service rate limits."""
 
     clients: GcpClients
     guard: ReadOnlyGuard
     counter: ApiCallCounter
+    limiter: RateLimiter = field(default_factory=lambda: RateLimiter("gcp"))
 
 
 class UnitContext:
@@ -71,6 +73,7 @@ class UnitContext:
     def call(self, service: str, method: str, send: Callable[[], T]) -> T:
         """One guarded, counted call (the first page of a list)."""
         self.runtime.guard.check(service, method)
+        self.runtime.limiter.acquire(self.target, "", service)
         self.runtime.counter.add(self.target, service, method)
         try:
             return send()
@@ -86,7 +89,8 @@ class UnitContext:
         first = True
         try:
             for page in pager.pages:
-                if not first:
+                if not first:  # the next page is fetched after this one is used: pace it
+                    self.runtime.limiter.acquire(self.target, "", service)
                     self.runtime.counter.add(self.target, service, method)
                 first = False
                 yield page

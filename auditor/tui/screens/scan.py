@@ -2,8 +2,9 @@
 
 A finished scan is saved to the history database and posted to the app as ``ScanLoaded`` (every
 screen then shows it). Failures (``AwsCollectionFailed``, a bad benchmark, anything) end the worker
-in the ERROR state, which this screen turns into a notification. A cancelled collection may still
-finish in the background; its result is ignored.
+in the ERROR state, which this screen turns into a notification. Cancel stops the collection through
+its ``ScanStop``: the calls in flight are abandoned, what was collected is kept and shown, and the rest
+is ERROR ("not finished"), as with the CLI's Ctrl-C.
 """
 
 from __future__ import annotations
@@ -30,13 +31,10 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from auditor.progress import ProgressCallback, ProgressEvent
+    from auditor.providers.scan_pool import ScanStop
     from auditor.scan_result import ScanResult
 
 PROVIDERS = [("AWS", "aws"), ("Azure", "azure"), ("GCP", "gcp")]
-
-
-class ScanCancelled(Exception):
-    """Raised from the progress callback to stop a cancelled collection."""
 
 
 class ScanScreen(AuditorScreen):
@@ -60,6 +58,7 @@ class ScanScreen(AuditorScreen):
     def __init__(self) -> None:
         super().__init__()
         self._worker: Worker[None] | None = None
+        self._stop: ScanStop | None = None
 
     def body(self) -> ComposeResult:
         with Horizontal(id="scan-body"):
@@ -157,17 +156,21 @@ class ScanScreen(AuditorScreen):
         self.query_one(ScanProgressPanel).reset()
         self.query_one("#scan-start", Button).disabled = True
         self.query_one("#scan-cancel", Button).disabled = False
-        self._worker = self.run_scan(demo, provider, profile, regions, benchmarks, group)
+        from auditor.providers.scan_pool import ScanStop
+
+        self._stop = ScanStop()
+        self._worker = self.run_scan(demo, provider, profile, regions, benchmarks, self._stop, group)
 
     @on(Button.Pressed, "#scan-cancel")
     def cancel_scan(self) -> None:
         worker = self._worker
         if worker is None or not worker.is_running:
             return
-        worker.cancel()
+        if self._stop is not None:
+            self._stop.stop("cancelled")
         self.query_one("#scan-cancel", Button).disabled = True
         self.query_one("#scan-log", Log).write_line(
-            "Cancelled. A collection already under way may finish in the background; its result is ignored."
+            "Cancelling: the calls in flight are abandoned; what was collected is kept."
         )
 
     # --- the worker ---------------------------------------------------------------------------
@@ -180,6 +183,7 @@ class ScanScreen(AuditorScreen):
         profile: str | None,
         regions: tuple[str, ...],
         benchmark_ids: list[str],
+        stop: ScanStop,
         group: str | None = None,
     ) -> None:
         worker = get_current_worker()
@@ -187,10 +191,10 @@ class ScanScreen(AuditorScreen):
             if demo:
                 from auditor.tui.demo_scan import run_demo_scan
 
-                result, source = run_demo_scan(self._progress_callback(worker)), "demo"
+                result, source = run_demo_scan(self._progress_callback(worker), stop), "demo"
             else:
-                scan = self._live_scan(worker, provider, profile, regions, benchmark_ids, group)
-                result, source = scan, "live"
+                scan = (provider, profile, regions, benchmark_ids, group)
+                result, source = self._live_scan(worker, stop, *scan), "live"
             if worker.is_cancelled:
                 return
             from auditor.history import HistoryError, HistoryStore
@@ -210,6 +214,7 @@ class ScanScreen(AuditorScreen):
     def _live_scan(
         self,
         worker: Worker[None],
+        stop: ScanStop,
         provider: str,
         credential: str | None,
         scope: tuple[str, ...],
@@ -221,11 +226,13 @@ class ScanScreen(AuditorScreen):
         from auditor.providers.live import collect_live
 
         started = datetime.now(UTC)
+        progress = self._progress_callback(worker)
         inventories = collect_live(
             provider,  # type: ignore[arg-type]
             credential,
             scope,
-            progress=self._progress_callback(worker),
+            progress=progress,
+            stop=stop,
             group=group,
         )
         chosen = benchmark_ids or list(default_benchmarks([provider]))
@@ -238,12 +245,11 @@ class ScanScreen(AuditorScreen):
         )
 
     def _progress_callback(self, worker: Worker[None]) -> ProgressCallback:
-        """The collectors' callback (called from their threads): post progress, or stop if cancelled."""
+        """The collectors' callback (called from their threads): post progress."""
 
         def progress(event: ProgressEvent) -> None:
-            if worker.is_cancelled:
-                raise ScanCancelled("scan cancelled")
-            self.post_message(ScanProgress.of(event))
+            if not worker.is_cancelled:
+                self.post_message(ScanProgress.of(event))
 
         return progress
 
@@ -262,7 +268,14 @@ class ScanScreen(AuditorScreen):
         bar = self.query_one("#scan-progress", ProgressBar)
         bar.update(total=bar.total or 1, progress=bar.total or 1)
         log = self.query_one("#scan-log", Log)
-        log.write_line(f"Finished: {len(result.findings)} findings.")
+        if self._stop is not None and self._stop.reason is not None:
+            unfinished = sum(1 for finding in result.findings if finding.status.value == "ERROR")
+            log.write_line(
+                f"Cancelled: kept what was collected ({len(result.findings)} findings; "
+                f"{unfinished} ERROR, among them what was not finished)."
+            )
+        else:
+            log.write_line(f"Finished: {len(result.findings)} findings.")
         if scan_id is not None:
             self.app.state.history_scan_id = scan_id  # type: ignore[attr-defined]
             log.write_line(f"Saved to history as scan #{scan_id}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _thread
 import threading
 from typing import Any
 
@@ -48,30 +49,18 @@ def test_units_still_running_at_the_timeout_are_not_finished_and_the_rest_is_kep
     assert findings and {f.status for f in findings} == {Status.ERROR}
 
 
-def test_ctrl_c_keeps_what_was_collected(session, monkeypatch) -> None:
-    """Ctrl-C reaches the main thread as KeyboardInterrupt while it waits for the units. A real SIGINT
-    would also hit the test runner's worker, so the interrupt is raised from inside the wait instead,
-    once EC2 is in (the wait is the standard library's, not ours)."""
-    from concurrent.futures import wait as real_wait
-
-    from auditor.providers.aws import collector
-
-    ec2_done = threading.Event()
-
-    def interrupted_wait(futures, timeout=None, return_when=None):
-        while not ec2_done.is_set():
-            done, pending = real_wait(futures, timeout=0.05, return_when=return_when)
-            if not pending:
-                return done, pending
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(collector, "wait", interrupted_wait)
+def test_ctrl_c_keeps_what_was_collected(session) -> None:
+    """Ctrl-C reaches the main thread as KeyboardInterrupt while it waits for the units.
+    ``_thread.interrupt_main`` raises it there as the SIGINT handler would, without an OS signal
+    (which would also reach the test runner's other processes), once EC2 is in."""
     slow = new_session()
     held = _Held(slow, "guardduty.")
+    interrupted = threading.Event()
 
     def progress(event: ProgressEvent) -> None:
-        if event.service == "ec2":
-            ec2_done.set()
+        if event.service == "ec2" and not interrupted.is_set():
+            interrupted.set()
+            _thread.interrupt_main()
 
     try:
         options = AwsScanOptions(regions=(REGION,), max_attempts=1)
@@ -81,28 +70,38 @@ def test_ctrl_c_keeps_what_was_collected(session, monkeypatch) -> None:
     region = inventory.regions[REGION]
     assert region.vpcs is not None  # finished before the interrupt: kept
     assert region.guardduty_detectors is None  # still in flight: not finished, and said so
-    interrupted = [e for e in inventory.errors if e.code == "Interrupted"]
-    assert interrupted and all(e.kind == "failed" and "Ctrl-C" in e.message for e in interrupted)
-    assert "guardduty" in {e.service for e in interrupted}
+    stopped = [e for e in inventory.errors if e.code == "Interrupted"]
+    assert stopped and all(e.kind == "failed" and "Ctrl-C" in e.message for e in stopped)
+    assert "guardduty" in {e.service for e in stopped}
 
 
-def test_an_organization_scan_out_of_time_reports_the_accounts_it_never_started(session) -> None:
+def _organization(session: boto3.Session, **options: Any) -> list[Any]:
+    """The three-account organization (the last one's role cannot be assumed), every GuardDuty call of
+    every account held past the --timeout (the members' clients come from the caller's session)."""
     from auditor.emulators import moto_extensions
     from auditor.emulators.aws_seed import seed_aws
     from auditor.emulators.estate import parse_estate
-    from tests.providers.aws.test_organization import ESTATE, LEGACY, MANAGEMENT, SHARED
+    from tests.providers.aws.test_organization import ESTATE
 
     moto_extensions.install()
     estate = parse_estate(ESTATE, "org.yaml").aws
     assert estate is not None
     seed_aws(estate, session)
     slow = new_session()
-    held = _Held(slow, "guardduty.")  # the first account's GuardDuty never answers in time
+    held = _Held(slow, "guardduty.")
     try:
-        options = AwsScanOptions(organization=True, timeout=3.0, max_attempts=1)
-        inventories = collect_aws_organization(options, session=slow)
+        return collect_aws_organization(
+            AwsScanOptions(organization=True, regions=(REGION,), timeout=3.0, max_attempts=1, **options),
+            session=slow,
+        )
     finally:
         held.release.set()
+
+
+def test_an_organization_scan_out_of_time_reports_the_accounts_it_never_started(session) -> None:
+    from tests.providers.aws.test_organization import LEGACY, MANAGEMENT, SHARED
+
+    inventories = _organization(session, parallel_accounts=1)  # one account at a time
     assert [i.account_id for i in inventories] == [MANAGEMENT, SHARED, LEGACY]
     first = inventories[0]
     assert first.entry_error is None and first.regions["us-east-1"].guardduty_detectors is None
@@ -111,3 +110,22 @@ def test_an_organization_scan_out_of_time_reports_the_accounts_it_never_started(
     assert all(
         i.entry_error.code == "ScanTimeout" and "ran out first" in i.entry_error.message for i in not_started
     )
+
+
+def test_organization_accounts_are_collected_side_by_side_on_one_pool(session) -> None:
+    """With accounts in parallel, every enterable account is in before the 3 s --timeout, though each
+    one's GuardDuty never answers: both keep what they collected, GuardDuty is ERROR in both."""
+    from tests.providers.aws.test_organization import LEGACY, MANAGEMENT, SHARED
+
+    inventories = _organization(session, parallel_accounts=3, max_workers=8)
+    by_id = {i.account_id: i for i in inventories}
+    assert list(by_id) == [MANAGEMENT, SHARED, LEGACY]
+    for account in (MANAGEMENT, SHARED):
+        inventory = by_id[account]
+        assert inventory.entry_error is None
+        region = inventory.regions["us-east-1"]
+        assert region.vpcs is not None and region.guardduty_detectors is None
+        [error] = [e for e in inventory.errors if e.dataset == "guardduty_detectors"]
+        assert (error.code, error.account) == ("ScanTimeout", account)
+    legacy = by_id[LEGACY].entry_error
+    assert legacy is not None and (legacy.service, legacy.operation) == ("sts", "AssumeRole")

@@ -128,7 +128,7 @@ def _security_policy(scope: str, item: Any) -> SecurityPolicy:
 def collect(context: UnitContext) -> None:
     project = context.target
     clients = context.clients
-    retry, timeout = clients.retry, clients.options.timeout
+    retry, timeout = clients.retry, clients.options.call_timeout
 
     def networks() -> list[Network]:
         send = lambda: clients.compute("networks").list(project=project, retry=retry, timeout=timeout)  # noqa: E731

@@ -65,7 +65,7 @@ def _sink_buckets(context: UnitContext, sinks: list[LogSink] | None) -> dict[str
 def collect(context: UnitContext) -> None:
     clients = context.clients
     parent = f"projects/{context.target}"
-    retry, timeout = clients.retry, clients.options.timeout
+    retry, timeout = clients.retry, clients.options.call_timeout
 
     def sinks() -> list[LogSink]:
         send = lambda: clients.logging_config().list_sinks(parent=parent, retry=retry, timeout=timeout)  # noqa: E731

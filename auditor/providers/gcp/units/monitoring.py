@@ -23,7 +23,7 @@ def _filters(policy: Any) -> list[str]:
 def collect(context: UnitContext) -> None:
     clients = context.clients
     name = f"projects/{context.target}"
-    retry, timeout = clients.retry, clients.options.timeout
+    retry, timeout = clients.retry, clients.options.call_timeout
 
     def policies() -> list[AlertPolicy]:
         send = lambda: clients.alert_policies().list_alert_policies(name=name, retry=retry, timeout=timeout)  # noqa: E731

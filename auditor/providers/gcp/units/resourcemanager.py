@@ -22,7 +22,7 @@ def collect(context: UnitContext) -> None:
             SERVICE,
             "get_iam_policy",
             lambda: clients.projects().get_iam_policy(
-                request={"resource": resource}, retry=clients.retry, timeout=clients.options.timeout
+                request={"resource": resource}, retry=clients.retry, timeout=clients.options.call_timeout
             ),
         )
         return [

@@ -26,7 +26,7 @@ def _name(value: Any) -> str:
 def collect(context: UnitContext) -> None:
     clients = context.clients
     organization = f"organizations/{context.target}"
-    retry, timeout = clients.retry, clients.options.timeout
+    retry, timeout = clients.retry, clients.options.call_timeout
 
     def settings() -> SccSettings:
         answer = context.call(
