@@ -6,6 +6,7 @@ succeeded and there is nothing. Subscription-wide datasets use the region ``GLOB
 network watcher are read per location, so their errors carry the watcher's location. The diagnostic
 settings of one resource (application gateway, key vault, DNS security policy) are kept on the resource;
 a failed read makes them ``None`` with an error for dataset ``resource_diagnostic_settings`` naming it.
+``defender_alerts`` holds only the unaddressed Defender for Cloud alerts (Active, InProgress).
 """
 
 from __future__ import annotations
