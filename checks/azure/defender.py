@@ -354,15 +354,16 @@ def no_unaddressed_high_alerts(inv: AzureInventory) -> Iterator[Verdict]:
     counts = alerts_by_category(inv.defender_alerts)
     plans = _alerting_plans(inv.defender_plans)
     if not plans:
+        leftover = (
+            f" ({len(inv.defender_alerts)} unaddressed alert(s) of lower severity remain from before)"
+            if inv.defender_alerts
+            else ""
+        )
         yield not_applicable(
             resource,
             GLOBAL,
             "No Defender for Cloud plan that raises security alerts is on (the plan checks report them): "
-            f"nothing detects threats here ({len(inv.defender_alerts)} unaddressed alert(s) of lower "
-            "severity remain from before)"
-            if inv.defender_alerts
-            else "No Defender for Cloud plan that raises security alerts is on (the plan checks report "
-            "them): nothing detects threats here",
+            f"nothing detects threats here{leftover}",
             by_category=counts,
         )
         return
