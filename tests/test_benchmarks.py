@@ -154,6 +154,9 @@ def test_manual_controls_attach_their_evidence_checks():
         ("cis-aws-7.0", "6.6", "aws.vpc.peering_routes_least_access"),
         ("cis-aws-7.0", "6.8", "aws.vpc.endpoints_for_aws_services"),
         ("cis-aws-5.0", "5.6", "aws.vpc.peering_routes_least_access"),
+        # "ATP alerts for storage accounts are monitored": open High Defender alerts are evidence they are not
+        ("cis-azure-6.0", "8.1.5.2", "azure.defender.no_unaddressed_high_alerts"),
+        ("cis-azure-5.0", "8.1.5.2", "azure.defender.no_unaddressed_high_alerts"),
     ):
         control = _control(benchmark_id, control_id)
         assert control.decided_by == "manual" and control.manual.strip()
@@ -478,11 +481,19 @@ def test_baseline_threat_detection_and_siem_follow_the_module():
     assert checks["SIEM-AWS-CIS"] == ("aws.securityhub.cis_standard_current",)
     assert checks["SIEM-AWS-FSBP"] == ("aws.securityhub.fsbp_enabled",)
     defender = {c.id for c in baseline.controls if c.section == "2" and c.provider == "azure"}
-    assert defender == {"TD-AZURE-DEFENDER-VM", "TD-AZURE-DEFENDER-STORAGE", "TD-AZURE-DEFENDER-KEYVAULT"}
+    assert defender == {
+        "TD-AZURE-DEFENDER-VM",
+        "TD-AZURE-DEFENDER-STORAGE",
+        "TD-AZURE-DEFENDER-KEYVAULT",
+        "TD-AZURE-DEFENDER-ALERTS",
+    }
     assert [c.id for c in baseline.controls if c.section == "2" and c.provider == "gcp"] == ["TD-GCP-SCC"]
     assert checks["TD-AZURE-DEFENDER-VM"] == ("azure.defender.virtual_machines_plan_enabled",)
     assert checks["TD-AZURE-DEFENDER-STORAGE"] == ("azure.defender.storage_accounts_plan_enabled",)
     assert checks["TD-AZURE-DEFENDER-KEYVAULT"] == ("azure.defender.key_vaults_plan_enabled",)
+    # active threat findings: GuardDuty's and Defender's, each a control of its own
+    assert checks["TD-AWS-GUARDDUTY-FINDINGS"] == ("aws.guardduty.no_unaddressed_high_findings",)
+    assert checks["TD-AZURE-DEFENDER-ALERTS"] == ("azure.defender.no_unaddressed_high_alerts",)
     assert checks["LOG-AZURE-DNS"] == ("azure.dns.query_logging_enabled",)
 
 

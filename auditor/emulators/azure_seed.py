@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.emulators.arm_server import ArmEmulator
+from auditor.emulators.azure_seed_alerts import defender_alert_documents
 from auditor.emulators.estate_azure import (
     PLANS,
     AzureEstate,
@@ -234,6 +235,7 @@ def _seed_subscription(spec: AzureSubscriptionEstate, emulator: ArmEmulator) -> 
             }
         )
     emulator.add_collection(f"{security}/securityContacts", contacts)
+    emulator.add_collection(f"{security}/alerts", defender_alert_documents(spec))
 
     # Azure Monitor: the Activity Log's diagnostic settings and activity-log alerts
     emulator.add_collection(

@@ -14,10 +14,17 @@ Example::
           network_watchers: [westeurope]
           network_security_groups:
             - {name: web-nsg, location: westeurope, rules: [{name: ssh, ports: "22", source: "*"}]}
+          defender_alerts:
+            - alert_type: VM_SshBruteForceSuccess
+              title: Successful SSH brute force attack
+              severity: High
+              tactics: [Exploitation]
+              resource: Microsoft.Compute/virtualMachines/vm-web-01
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -27,6 +34,7 @@ __all__ = [
     "AppGatewaySpec",
     "AzureEstate",
     "AzureSubscriptionEstate",
+    "DefenderAlertSpec",
     "DiagnosticsSpec",
     "FlowLogSpec",
     "ManagementGroupSpec",
@@ -183,6 +191,49 @@ class ActivityLogAlertSpec(_Spec):
     enabled: bool = True
 
 
+DefenderTactic = Literal[
+    "Unknown",
+    "PreAttack",
+    "InitialAccess",
+    "Persistence",
+    "PrivilegeEscalation",
+    "DefenseEvasion",
+    "CredentialAccess",
+    "Discovery",
+    "LateralMovement",
+    "Execution",
+    "Collection",
+    "Exfiltration",
+    "CommandAndControl",
+    "Impact",
+    "Probing",
+    "Exploitation",
+]
+"""The kill-chain intents Defender for Cloud alerts carry (the API's ``Intent`` values)."""
+
+
+class DefenderAlertSpec(_Spec):
+    """A Defender for Cloud security alert on one resource of the subscription.
+
+    ``resource`` is the alerted resource's provider type and name
+    ('Microsoft.Compute/virtualMachines/vm-web'), in ``resource_group``; ``location`` is the Defender
+    location that stores the alert.
+    """
+
+    alert_type: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.]{1,120}$")] = Field(
+        description="The detection, e.g. VM_SshBruteForceSuccess."
+    )
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    severity: Literal["Informational", "Low", "Medium", "High"]
+    status: Literal["Active", "InProgress", "Resolved", "Dismissed"] = "Active"
+    tactics: list[DefenderTactic] = Field(default_factory=list)
+    resource: Annotated[str, Field(pattern=r"^Microsoft\.[A-Za-z]+/[A-Za-z]+/[A-Za-z0-9_.-]{1,80}$")]
+    resource_group: Name = "rg-app"
+    location: Location = "westeurope"
+    product: str = Field(default="", description="The plan that raised it as Defender names it: 'Servers'.")
+    started: datetime = datetime(2026, 11, 27, 3, 14, tzinfo=UTC)
+
+
 class AzureSubscriptionEstate(_Spec):
     id: Uuid
     name: str = ""
@@ -202,6 +253,9 @@ class AzureSubscriptionEstate(_Spec):
     application_gateways: list[AppGatewaySpec] = Field(default_factory=list)
     key_vaults: list[KeyVaultSpec] = Field(default_factory=list)
     dns_security_policies: list[DnsSecurityPolicySpec] = Field(default_factory=list)
+    defender_alerts: list[DefenderAlertSpec] = Field(
+        default_factory=list, description="Defender for Cloud security alerts, in the order ARM lists them."
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self) -> AzureSubscriptionEstate:

@@ -6,6 +6,7 @@ succeeded and there is nothing. Subscription-wide datasets use the region ``GLOB
 network watcher are read per location, so their errors carry the watcher's location. The diagnostic
 settings of one resource (application gateway, key vault, DNS security policy) are kept on the resource;
 a failed read makes them ``None`` with an error for dataset ``resource_diagnostic_settings`` naming it.
+``defender_alerts`` holds only the unaddressed Defender for Cloud alerts (Active, InProgress).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.inventory.common import InventoryBase
+from auditor.threats.categories import Category
 
 GLOBAL = "global"
 RESOURCE_DIAGNOSTICS = "resource_diagnostic_settings"
@@ -136,6 +138,43 @@ class SecurityContact(_Model):
     alert_minimal_severity: str = Field(default="", description="'High', 'Medium' or 'Low'.")
     notify_roles_state: str = Field(default="", description="'On' or 'Off'.")
     notify_roles: list[str] = Field(default_factory=list)
+
+
+class DefenderAlert(_Model):
+    """An unaddressed Defender for Cloud security alert (status Active or InProgress; Resolved and
+    Dismissed ones are not kept), as ``GET .../providers/Microsoft.Security/alerts`` returns it."""
+
+    id: str = Field(description=".../providers/Microsoft.Security/locations/{ascLocation}/alerts/{name}.")
+    name: str
+    alert_type: str = Field(default="", description="The detection logic, e.g. 'VM_SshBruteForceSuccess'.")
+    display_name: str = ""
+    severity: str = Field(default="", description="'Informational', 'Low', 'Medium' or 'High' (no Critical).")
+    status: str = Field(default="Active", description="'Active' or 'InProgress'.")
+    intent: str = Field(default="", description="MITRE ATT&CK tactics, comma-separated: 'Execution, Impact'.")
+    category: Category | None = Field(
+        default=None, description="Module 4's threat category of the intent (auditor.threats.categories)."
+    )
+    compromised_entity: str = ""
+    resource_ids: list[str] = Field(default_factory=list, description="The Azure resources the alert names.")
+    product_component: str = Field(default="", description="The Defender plan that raised it: 'Servers'...")
+    start_time: datetime | None = None
+    sample: bool = Field(default=False, description="A sample alert (Create sample alerts / SIMULATED_).")
+
+    @property
+    def asc_location(self) -> str:
+        """The Defender location that stores the alert (``az security alert update --location``)."""
+        return _segment_after(self.id, "locations")
+
+    @property
+    def resource_group(self) -> str:
+        """The alert's resource group ('' for an alert at subscription scope)."""
+        return _segment_after(self.id, "resourcegroups")
+
+
+def _segment_after(resource_id: str, key: str) -> str:
+    parts = resource_id.split("/")
+    lowered = [part.lower() for part in parts]
+    return parts[lowered.index(key) + 1] if key in lowered[:-1] else ""
 
 
 # --- Networking -------------------------------------------------------------------------------------
@@ -286,6 +325,7 @@ DATASETS: tuple[str, ...] = (
     "auto_provisioning",
     "security_settings",
     "security_contacts",
+    "defender_alerts",
     "activity_log_settings",
     "activity_log_alerts",
     "network_watchers",
@@ -313,6 +353,9 @@ class AzureInventory(InventoryBase):
     auto_provisioning: list[AutoProvisioningSetting] | None = None
     security_settings: list[SecuritySetting] | None = None
     security_contacts: list[SecurityContact] | None = None
+    defender_alerts: list[DefenderAlert] | None = Field(
+        default=None, description="Defender for Cloud security alerts still Active or InProgress."
+    )
     activity_log_settings: list[DiagnosticSetting] | None = Field(
         default=None, description="Diagnostic settings of the subscription's Activity Log."
     )

@@ -1,4 +1,6 @@
-"""Microsoft Defender for Cloud: plans at Standard tier, endpoint protection, security contacts.
+"""Microsoft Defender for Cloud: plans at Standard tier, endpoint protection, security contacts, and no
+unaddressed High-severity security alert (each grouped into module 4's four threat types with its runbook
+response).
 
 Module 4, "Cloud-Native Threat Detection > Azure Defender for Cloud" (VirtualMachines, StorageAccounts,
 KeyVaults at Standard), and CIS Azure 6.0 §8.1.
@@ -8,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from auditor.inventory.azure import GLOBAL, AzureInventory, SecurityContact
+from auditor.inventory.azure import GLOBAL, AzureInventory, DefenderAlert, DefenderPlan, SecurityContact
 from auditor.model import Remediation, Severity
 from auditor.registry import Verdict, azure_check, failed, not_applicable, not_evaluated, passed
+from auditor.runbook import runbook_for
+from auditor.threats.categories import CATEGORIES, CATEGORY_TITLES
 
 MODULE_SECTION = "Cloud-Native Threat Detection > Azure Defender for Cloud"
 CIS_SECTION = "CIS Azure 6.0 §8.1 Microsoft Defender for Cloud"
@@ -240,3 +244,146 @@ def alert_notifications_enabled(inv: AzureInventory) -> Iterator[Verdict]:
         "Alert notifications are off",
         lambda contact: contact.alert_notifications.lower() == "on",
     )
+
+
+# --- Security alerts --------------------------------------------------------------------------------
+
+ALERTS_SECTION = "Cloud-Native Threat Detection > Azure Defender for Cloud; GuardDuty finding types"
+HIGH = "high"  # Defender's severities: Informational, Low, Medium, High (no Critical band)
+POSTURE_ONLY_PLANS = frozenset({"cloudposture"})
+"""Defender CSPM assesses posture and raises no security alert; every other plan protects a workload
+and raises alerts."""
+
+
+def _alerting_plans(plans: list[DefenderPlan]) -> list[str]:
+    return sorted(p.name for p in plans if p.enabled and p.name.lower() not in POSTURE_ONLY_PLANS)
+
+
+def alerts_by_category(alerts: list[DefenderAlert]) -> dict[str, int]:
+    """Counts by module 4's four threat categories (every one present, 0 when none), the rest as
+    'uncategorised'."""
+    counts = dict.fromkeys(CATEGORIES, 0)
+    for alert in alerts:
+        category = alert.category or "uncategorised"
+        counts[category] = counts.get(category, 0) + 1
+    return counts
+
+
+def alert_runbook(category: str | None) -> list[dict[str, str]]:
+    """The module's runbook rows for a category (``threats.<category>`` in checks/runbook.yaml)."""
+    if category is None:
+        return []
+    return [
+        {"scenario": e.scenario, "detection": e.detection, "response": e.response}
+        for e in runbook_for(f"azure.threats.{category}")
+    ]
+
+
+@azure_check(
+    id="azure.defender.no_unaddressed_high_alerts",
+    title="No unaddressed High-severity Defender for Cloud security alert",
+    severity=Severity.HIGH,
+    rationale=(
+        "Defender for Cloud's security alerts are Azure's counterpart of the module's GuardDuty finding "
+        "types: 'Reconnaissance: Port scanning, API enumeration; Instance compromise: Cryptocurrency mining, "
+        "malware communication; Account compromise: Unusual API calls, credential abuse; Data exfiltration'. "
+        "An alert of High severity (Defender's highest: it has no Critical band) that is still Active or "
+        "InProgress is an incident nobody has closed; the module's runbook says how to respond."
+    ),
+    risk="A compromised machine, abused credentials or an exfiltration in progress stays unanswered.",
+    remediation=Remediation(
+        cli="az security alert update --subscription {account} --resource-group {resource_group} "
+        "--location {asc_location} --name {alert_name} --status Resolve",
+        console=[
+            "Open Microsoft Defender for Cloud > Security alerts; filter on Severity High and Status Active, "
+            "In progress (or: az security alert list --query \"[?severity=='High' && "
+            "(status=='Active' || status=='InProgress')]\").",
+            "Follow the runbook response for the alert's category, then set its status to Resolved "
+            "(or Dismissed when it is a false positive).",
+        ],
+        text="Respond as the runbook says for the alert's category (block the source, isolate the machine, "
+        "revoke credentials, forensics), then resolve the alert (az security alert update --status Resolve; "
+        "leave out --resource-group for an alert at subscription scope) so that what stays active is what "
+        "is still open.",
+    ),
+    references=(
+        "https://learn.microsoft.com/en-us/azure/defender-for-cloud/alerts-overview",
+        "https://learn.microsoft.com/en-us/azure/defender-for-cloud/managing-and-responding-alerts",
+        "https://learn.microsoft.com/en-us/cli/azure/security/alert",
+    ),
+    module_section=ALERTS_SECTION,
+    datasets=("defender_alerts", "defender_plans"),
+)
+def no_unaddressed_high_alerts(inv: AzureInventory) -> Iterator[Verdict]:
+    resource = f"{_subscription(inv)}/providers/Microsoft.Security/alerts"
+    if inv.defender_alerts is None:
+        yield not_evaluated(resource, GLOBAL, inv.errors_for(GLOBAL, "defender_alerts"))
+        return
+    high = [a for a in inv.defender_alerts if a.severity.lower() == HIGH]
+    for alert in high:  # seen and still open: a FAIL whatever the plans say now
+        category = alert.category
+        title = CATEGORY_TITLES.get(category or "", "uncategorised")
+        runbook = alert_runbook(category)
+        respond = "; ".join(row["response"] for row in runbook)
+        yield failed(
+            alert.id,
+            GLOBAL,
+            f"High {title} alert '{alert.display_name or alert.alert_type}' ({alert.alert_type}) on "
+            f"{alert.compromised_entity or 'the subscription'} is still {alert.status}"
+            + (f"; runbook: {respond}" if respond else ""),
+            alert_name=alert.name,
+            alert_type=alert.alert_type,
+            severity=alert.severity,
+            status=alert.status,
+            intent=alert.intent,
+            category=category or "uncategorised",
+            affected=alert.compromised_entity,
+            resource_ids=alert.resource_ids,
+            product_component=alert.product_component,
+            resource_group=alert.resource_group,
+            asc_location=alert.asc_location,
+            started=alert.start_time.isoformat() if alert.start_time else "",
+            runbook=runbook,
+            sample=alert.sample,
+        )
+    if high:
+        return
+    if inv.defender_plans is None:  # no High alert, but whether anything could raise one is unknown
+        yield not_evaluated(resource, GLOBAL, inv.errors_for(GLOBAL, "defender_plans"))
+        return
+    counts = alerts_by_category(inv.defender_alerts)
+    plans = _alerting_plans(inv.defender_plans)
+    if not plans:
+        leftover = (
+            f" ({len(inv.defender_alerts)} unaddressed alert(s) of lower severity remain from before)"
+            if inv.defender_alerts
+            else ""
+        )
+        yield not_applicable(
+            resource,
+            GLOBAL,
+            "No Defender for Cloud plan that raises security alerts is on (the plan checks report them): "
+            f"nothing detects threats here{leftover}",
+            by_category=counts,
+        )
+        return
+    yield passed(
+        resource,
+        GLOBAL,
+        f"No unaddressed High alert ({len(inv.defender_alerts)} Active or InProgress alert(s) of lower "
+        "severity" + (f": {_counts_text(counts)}" if inv.defender_alerts else "") + ")",
+        by_category=counts,
+        by_severity=_by_severity(inv.defender_alerts),
+        alerting_plans=plans,
+    )
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{CATEGORY_TITLES.get(c, c)} {n}" for c, n in counts.items() if n)
+
+
+def _by_severity(alerts: list[DefenderAlert]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for alert in alerts:
+        counts[alert.severity or "unknown"] = counts.get(alert.severity or "unknown", 0) + 1
+    return dict(sorted(counts.items()))

@@ -196,3 +196,13 @@ def test_demo_scan_includes_the_azure_subscription_and_its_cis_azure_6_0_score(d
     assert status("azure.network.nsg_flow_logs_migrated", "/web-nsg-flowlog") == {"FAIL"}
     assert status("azure.dns.query_logging_enabled", "/core") == {"PASS"}
     assert status("azure.network.waf_bot_protection", "/edge-waf") == {"FAIL"}
+    # Defender alerts: the two High ones still open fail, each with its category; the Resolved High brute
+    # force on vm-jump-01 and the lower-severity ones do not
+    alerts = [f for f in azure_findings if f["check_id"] == "azure.defender.no_unaddressed_high_alerts"]
+    assert sorted((f["status"], f["evidence"]["category"], f["evidence"]["affected"]) for f in alerts) == [
+        ("FAIL", "data_exfiltration", "acmeproddata"),
+        ("FAIL", "instance_compromise", "vm-web-01"),
+    ]
+    assert azure["inventory_summary"]["defender_alerts"] == 5  # six declared, one Resolved
+    baseline = {c["control_id"]: c["status"] for c in scores["module4-baseline"]["controls"]}
+    assert baseline["TD-AZURE-DEFENDER-ALERTS"] == "FAIL"

@@ -13,6 +13,13 @@ HEAD = """azure:
 """
 
 
+ALERT = (
+    "      defender_alerts:\n"
+    "        - {{alert_type: VM_SshBruteForceSuccess, title: Brute force, {extra},\n"
+    "           resource: Microsoft.Compute/virtualMachines/vm-web}}\n"
+)
+
+
 def _problem(body: str) -> str:
     with pytest.raises(EstateError) as caught:
         parse_estate(HEAD + body, "estate.yaml")
@@ -54,6 +61,23 @@ def test_a_valid_azure_part_loads():
             "      key_vaults:\n        - {name: k, location: westeurope, logs: on}\n",
             "azure.subscriptions[0].key_vaults[0].logs",
         ),
+        (
+            ALERT.format(extra="severity: Critical"),
+            "azure.subscriptions[0].defender_alerts[0].severity: Input should be 'Informational', 'Low', "
+            "'Medium' or 'High'",
+        ),
+        (
+            ALERT.format(extra="severity: High, tactics: [Recon]"),
+            "azure.subscriptions[0].defender_alerts[0].tactics[0]",
+        ),
+        (
+            ALERT.format(extra="severity: High, status: Closed"),
+            "azure.subscriptions[0].defender_alerts[0].status",
+        ),
+        (
+            "      defender_alerts:\n        - {alert_type: A, title: T, severity: High, resource: vm-web}\n",
+            "azure.subscriptions[0].defender_alerts[0].resource: String should match pattern",
+        ),
     ],
 )
 def test_errors_name_the_place_and_the_line(body, place):
@@ -67,3 +91,31 @@ def test_a_bad_tenant_id_and_a_duplicate_subscription_are_named():
     twice = HEAD + "    - id: 22222222-2222-2222-2222-222222222222\n"
     with pytest.raises(EstateError, match=r"azure.subscriptions\[1\].id: duplicate subscription"):
         parse_estate(twice, "estate.yaml")
+
+
+def test_defender_alerts_default_to_active_in_westeurope_and_seed_as_arm_lists_them():
+    from auditor.emulators.azure_seed_alerts import defender_alert_documents
+
+    body = ALERT.format(extra="severity: High, tactics: [DefenseEvasion, Execution]")
+    estate = parse_estate(HEAD + body, "estate.yaml")
+    assert estate.azure is not None
+    subscription = estate.azure.subscriptions[0]
+    [alert] = subscription.defender_alerts
+    assert (alert.status, alert.location, alert.resource_group) == ("Active", "westeurope", "rg-app")
+    [document] = defender_alert_documents(subscription)
+    properties = document["properties"]
+    assert document["id"] == (
+        "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-app/providers/"
+        f"Microsoft.Security/locations/westeurope/alerts/{document['name']}"
+    )
+    assert (properties["intent"], properties["status"], properties["compromisedEntity"]) == (
+        "DefenseEvasion, Execution",
+        "Active",
+        "vm-web",
+    )
+    # Defender's name shape: DateTime.MaxValue ticks minus the start's ticks, then a stable uuid
+    ticks, _ = document["name"].split("_")
+    assert int(ticks) == 3_155_378_975_999_999_999 - (
+        int(alert.started.timestamp()) * 10**7 + 621_355_968 * 10**9
+    )
+    assert defender_alert_documents(subscription) == [document]

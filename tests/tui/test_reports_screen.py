@@ -1,9 +1,13 @@
 """The reports screen exports the loaded scan; here as a PDF."""
 
+import time
+
 import pytest
 
 from auditor.tui.app import AuditorApp
 from auditor.tui.screens.reports import ReportsScreen
+
+PDF_DEADLINE_S = 150
 
 
 @pytest.fixture
@@ -29,7 +33,10 @@ async def test_export_a_pdf_of_the_loaded_scan(tmp_path, monkeypatch, demo_scan_
         screen.query_one("#reports-dir").value = str(out)
         await pilot.click("#reports-export")
         written = []
-        for _ in range(300):
+        # a wall-clock deadline, not a count of pauses: rendering the demo PDF takes ~40 s on two busy
+        # cores (auditor report of the same scan), and a pause lasts longer than asked while it runs
+        deadline = time.monotonic() + PDF_DEADLINE_S
+        while time.monotonic() < deadline:
             await pilot.pause(0.1)
             written = list(out.glob("*.pdf"))
             if written and "Written" in str(screen.query_one("#reports-written").render()):

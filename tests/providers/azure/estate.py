@@ -1,4 +1,5 @@
-"""The estate the collector tests run against: two subscriptions, every service, enough NSGs to page."""
+"""The estate the collector tests run against: two subscriptions, every service, enough NSGs and Defender
+alerts to page."""
 
 from auditor.emulators.estate import parse_estate
 
@@ -50,6 +51,21 @@ azure:
           location: westeurope
           virtual_networks: [core]
           diagnostics: {{workspace: central}}
+      defender_alerts:  # five, so that the list pages (2 per page); two are addressed and not kept
+        - {{alert_type: VM_SshBruteForceSuccess, title: Successful SSH brute force attack, severity: High,
+           tactics: [Exploitation], resource: Microsoft.Compute/virtualMachines/vm-web, product: Servers}}
+        - {{alert_type: VM_AmFileExclusionAndCodeExecution, severity: High,
+           title: Antimalware file exclusion and code execution in your virtual machine, status: InProgress,
+           tactics: [DefenseEvasion, Execution], resource: Microsoft.Compute/virtualMachines/vm-app}}
+        - {{alert_type: KV_ListGetAnomaly, severity: Medium, status: Resolved,
+           title: Suspicious secret listing and query in a Key Vault, tactics: [CredentialAccess],
+           resource: Microsoft.KeyVault/vaults/kv-audit, resource_group: rg-security}}
+        - {{alert_type: Storage.Blob_DataExfiltration.AmountOfDataAnomaly, severity: Low, status: Dismissed,
+           title: Unusual amount of data extracted from a storage account, tactics: [Exfiltration],
+           resource: Microsoft.Storage/storageAccounts/acmedata, resource_group: rg-data}}
+        - {{alert_type: VM_LoginBruteForceValidUserFailed, title: Suspicious authentication activity,
+           severity: Medium, tactics: [Probing], resource: Microsoft.Compute/virtualMachines/vm-web,
+           location: northeurope}}
     - id: {DEV}
       name: acme-dev
 """

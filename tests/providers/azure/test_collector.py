@@ -35,6 +35,7 @@ def test_every_subscription_the_credential_sees_is_collected(arm):
     dev = inventories[1]
     assert dev.display_name == "acme-dev"
     assert dev.network_security_groups == [] and dev.key_vaults == [] and dev.security_contacts == []
+    assert dev.defender_alerts == []
     # API calls are counted per subscription (the subscription listing with the first one)
     prod = inventories[0]
     assert prod.api_calls["network:network_security_groups.list_all"] == 3  # 5 NSGs, pages of 2
@@ -178,6 +179,7 @@ def test_a_403_on_defender_gives_error_for_defender_controls_only(arm, prod):
         "auto_provisioning",
         "security_settings",
         "security_contacts",
+        "defender_alerts",
     }
     assert {(e.kind, e.code, e.service) for e in denied.errors} == {
         ("denied", "AuthorizationFailed", "security")

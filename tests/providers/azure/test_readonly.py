@@ -28,6 +28,12 @@ def pool(arm):
             lambda c: c.pricings.update("subscriptions/x", "VirtualMachines", {"pricing_tier": "Free"}),
         ),
         ("monitor", lambda c: c.subscription_diagnostic_settings.delete("to-log-analytics")),
+        # resolving a Defender alert is a POST: the alert read is allowed, changing its state is not
+        ("security", lambda c: c.alerts.update_subscription_level_state_to_resolve("westeurope", "a-1")),
+        (
+            "security",
+            lambda c: c.alerts.update_resource_group_level_state_to_dismiss("westeurope", "a-1", "rg-app"),
+        ),
     ],
 )
 def test_a_write_is_refused_before_it_is_sent(arm, pool, service, write):
