@@ -9,8 +9,8 @@ PASS became PASS; the benchmark coverage did not rise; and the history keeps the
 which is not a failure: no collection error (a field the API always returns being absent may make the
 read ``malformed``, never anything else, and only for the emptied services); every finding that changed
 became what "nothing there" deserves, FAIL or NOT_APPLICABLE, or ERROR naming a malformed read; nothing
-became PASS that was not PASS on the full estate; something did change (the empty answer was read); the
-coverage did not rise; and the history keeps the scan.
+became PASS that was not PASS on the full estate; the coverage did not rise; and the history keeps the
+scan. (Whether the empty answer was read at all is the caller's to prove: the emulator counts it.)
 """
 
 from __future__ import annotations
@@ -66,19 +66,16 @@ def assert_empty_is_honest(
     assert {e.kind for e in errors} <= {"malformed"}, errors
     errors_named = {f"{e.service}:{e.operation}" for e in errors}
     before = {_key(f): f for f in baseline.findings}
-    changed = 0
     for finding in emptied.findings:
         old = before.get(_key(finding))
         if finding.status is Status.PASS:
             assert old is not None and old.status is Status.PASS, f"{_key(finding)} became PASS on empty"
         if old is not None and old.status is finding.status:
             continue
-        changed += 1
         if finding.status is Status.ERROR:
             assert any(name in finding.message for name in errors_named), finding.message
         else:
             assert finding.status in (Status.FAIL, Status.NOT_APPLICABLE), (_key(finding), finding.status)
-    assert changed or {_key(f) for f in emptied.findings} != set(before), "no check read the empty answer"
     _assert_coverage_did_not_rise(baseline, emptied)
     _assert_history_keeps(emptied, home, monkeypatch)
 
