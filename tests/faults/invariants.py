@@ -2,7 +2,8 @@
 
 ``assert_fault_contained(baseline, faulted, services)`` compares a clean scan with the same scan under a
 fault: the faulted scan completed and recorded collection errors of the faulted services only; every
-finding that changed status became ERROR, and its message names a failed read; nothing that was not
+finding that changed status became ERROR, and its message names a failed read and its region
+("service:operation in region"); nothing that was not
 PASS became PASS; the benchmark coverage did not rise; and the history keeps the partial scan as it was.
 
 ``assert_empty_is_honest(baseline, emptied, services)`` is the rule for a valid answer with nothing in it,
@@ -38,7 +39,7 @@ def assert_fault_contained(
     assert faulted.collection_errors, "the fault left no trace in the scan"
     assert {error.service for error in faulted.collection_errors} <= services
     before = {_key(f): f for f in baseline.findings}
-    errors_named = {f"{e.service}:{e.operation}" for e in faulted.collection_errors}
+    errors_named = {f"{e.service}:{e.operation} in {e.region}" for e in faulted.collection_errors}
     changed = 0
     for finding in faulted.findings:
         old = before.get(_key(finding))
@@ -64,7 +65,7 @@ def assert_empty_is_honest(
     errors = emptied.collection_errors
     assert {e.service for e in errors} <= services, errors
     assert {e.kind for e in errors} <= {"malformed"}, errors
-    errors_named = {f"{e.service}:{e.operation}" for e in errors}
+    errors_named = {f"{e.service}:{e.operation} in {e.region}" for e in errors}
     before = {_key(f): f for f in baseline.findings}
     for finding in emptied.findings:
         old = before.get(_key(finding))
