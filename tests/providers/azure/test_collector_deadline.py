@@ -30,6 +30,8 @@ from tests.providers.azure.estate import PROD
 SECURITY = "providers/Microsoft.Security/"
 SECURITY_DATASETS = ("defender_plans", "auto_provisioning", "security_settings", "security_contacts")
 TIMEOUT = 3.0
+SETTLE = 1.0
+"""Seconds between the progress event that triggers Ctrl-C and the interrupt."""
 DIAGNOSTICS_CHECKS = ("azure.keyvault.logging_enabled", "azure.network.application_gateway_logging_enabled")
 
 
@@ -80,14 +82,15 @@ def test_units_still_running_at_the_timeout_are_not_finished_and_the_rest_is_kep
 def test_ctrl_c_keeps_what_was_collected(arm) -> None:
     """Ctrl-C reaches the main thread as KeyboardInterrupt while it waits for the units.
     ``_thread.interrupt_main`` raises it there as the SIGINT handler would, without an OS signal
-    (which would also reach the test runner's other processes), once the network unit is in."""
+    (which would also reach the test runner's other processes), a moment after a network unit is in."""
     _hold_security(arm)
     interrupted = threading.Event()
 
     def progress(event: ProgressEvent) -> None:
         if event.service == "network" and not interrupted.is_set():
             interrupted.set()
-            _thread.interrupt_main()
+            # the event comes from inside the unit's job: give the job a moment to hand in its result
+            threading.Timer(SETTLE, _thread.interrupt_main).start()
 
     started = time.monotonic()
     options = options_for(arm, retry_total=0)

@@ -32,6 +32,8 @@ from auditor.snapshot import write_snapshot
 HELD = "logging.ListSinks"
 LOGGING_DATASETS = ("log_sinks", "sink_buckets", "log_metrics")
 TIMEOUT = 3.0
+SETTLE = 1.0
+"""Seconds between the progress event that triggers Ctrl-C and the interrupt."""
 
 
 @pytest.fixture(scope="module")
@@ -90,13 +92,14 @@ def test_units_still_running_at_the_timeout_are_not_finished_and_the_rest_is_kep
 def test_ctrl_c_keeps_what_was_collected(held) -> None:
     """Ctrl-C reaches the main thread as KeyboardInterrupt while it waits for the units.
     ``_thread.interrupt_main`` raises it there as the SIGINT handler would, without an OS signal
-    (which would also reach the test runner's other processes), once a compute unit is in."""
+    (which would also reach the test runner's other processes), a moment after a compute unit is in."""
     interrupted = threading.Event()
 
     def progress(event: ProgressEvent) -> None:
         if event.service == "compute" and not interrupted.is_set():
             interrupted.set()
-            _thread.interrupt_main()
+            # the event comes from inside the unit's job: give the job a moment to hand in its result
+            threading.Timer(SETTLE, _thread.interrupt_main).start()
 
     started = time.monotonic()
     inventories = _collect(held, progress=progress)
