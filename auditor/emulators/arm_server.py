@@ -10,7 +10,8 @@ way ARM does:
   unpaged one (Defender pricings) answers ``{"value": [...]}`` whole;
 - ``$filter=resourceType eq '...'`` on a collection keeps the items of that type;
 - faults (``add_fault``): 429 with ``Retry-After`` N times then success, 403 ``AuthorizationFailed``, 5xx,
-  with ARM's ``{"error": {"code", "message"}}`` bodies;
+  with ARM's ``{"error": {"code", "message"}}`` bodies; a held (slow) answer (``delay``); a 200 whose body
+  is not JSON or has the wrong shape, or an empty list (``body``);
 - anything but GET gets 405 and an ARM error body; every request is recorded (``requests``) so a test
   can prove what reached it.
 """
@@ -22,6 +23,7 @@ import ipaddress
 import json
 import re
 import ssl
+import sys
 import tempfile
 import threading
 import time
@@ -51,23 +53,47 @@ class RecordedRequest:
     """time.monotonic() when it arrived."""
 
 
+MAX_DELAY = 30.0
+"""The longest a ``Fault.delay`` holds a request (a test's teardown never waits longer)."""
+NOT_JSON = "<html><body>502 Bad Gateway (emulated proxy page)</body></html>"
+"""A 200 body that is not JSON (what a captive proxy or a broken gateway sends)."""
+WRONG_SHAPE = '{"value": {"id": 7, "properties": "not an object"}, "nextLink": 42}'
+"""A 200 JSON body of the wrong shape: ``value`` is an object, not a list; ``nextLink`` a number."""
+EMPTY_LIST = '{"value": []}'
+"""A valid, empty answer for a list path."""
+
+
 @dataclass
 class Fault:
     """Answer requests whose path contains ``path`` (case-insensitive) with ``status``.
 
     ``times`` None means every time; otherwise the fault answers that many requests, then the path
-    is served normally. ``retry_after`` is sent with 429 (seconds).
+    is served normally. ``retry_after`` is sent with 429 (seconds). ``delay`` holds each request that
+    many seconds first (at most ``MAX_DELAY``; ``clear_faults()`` and ``stop()`` let it go at once), so a
+    client's read timeout fires; with ``status`` 200 and no ``body`` the path is then served normally
+    (a slow server). ``body`` (raw text, e.g. ``NOT_JSON``, ``WRONG_SHAPE``, ``EMPTY_LIST``) is sent with
+    ``status`` instead of ARM's error body.
     """
 
     path: str
-    status: int
+    status: int = 200
     times: int | None = None
     retry_after: int = 1
     code: str = ""
     served: int = 0
+    delay: float = 0.0
+    body: str | None = None
+    released: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
 
     def matches(self, path: str) -> bool:
         return canonical_path(self.path) in path and (self.times is None or self.served < self.times)
+
+    def hold(self) -> bool:
+        """Wait out ``delay`` (cut short by ``release``); True when it was released early."""
+        return self.delay > 0 and self.released.wait(min(self.delay, MAX_DELAY))
+
+    def release(self) -> None:
+        self.released.set()
 
 
 @dataclass
@@ -146,11 +172,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path, query = self._record()
         fault = self._fault(path)
-        if fault is not None:
-            code, template = _FAULT_BODIES.get(fault.status, ("InternalServerError", "Emulated failure."))
-            message = template.format(action=_action(path), scope=path)
-            headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
-            self._send(fault.status, _error(fault.code or code, message), headers)
+        if fault is not None and self._answered_fault(fault, path):
             return
         state = self.server.state
         collection = state.collections.get(path)
@@ -167,6 +189,30 @@ class _Handler(BaseHTTPRequestHandler):
                 "ResourceNotFound", f"The Resource '{path}' was not found (emulator: nothing seeded here)."
             ),
         )
+
+    def _answered_fault(self, fault: Fault, path: str) -> bool:
+        """Answer with the fault (True), or, for a slow 200 without a body, let the path be served."""
+        if fault.hold():
+            self.close_connection = True  # released by clear_faults()/stop(): hang up, answer nothing
+            return True
+        if fault.status == 200 and fault.body is None:
+            return False
+        if fault.body is not None:
+            self._send_text(fault.status, fault.body)
+            return True
+        code, template = _FAULT_BODIES.get(fault.status, ("InternalServerError", "Emulated failure."))
+        message = template.format(action=_action(path), scope=path)
+        headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
+        self._send(fault.status, _error(fault.code or code, message), headers)
+        return True
+
+    def _send_text(self, status: int, text: str) -> None:
+        data = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def _fault(self, path: str) -> Fault | None:
         with self.server.state.lock:
@@ -208,6 +254,11 @@ class _ArmHttpServer(ThreadingHTTPServer):
         self.state = state
         self.page_size = page_size
         self.base_url = ""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], BrokenPipeError | ConnectionResetError | ssl.SSLError):
+            return  # the client gave up waiting (a delay fault outlived its read timeout)
+        super().handle_error(request, client_address)
 
 
 def _self_signed_certificate(directory: Path) -> tuple[Path, Path]:
@@ -277,6 +328,8 @@ class ArmEmulator:
 
     def clear_faults(self) -> None:
         with self.state.lock:
+            for fault in self.state.faults:
+                fault.release()  # a request still held by a delay is let go
             self.state.faults.clear()
 
     @property
@@ -310,6 +363,7 @@ class ArmEmulator:
         return self
 
     def stop(self) -> None:
+        self.clear_faults()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

@@ -6,6 +6,11 @@ A fault is keyed by operation ("compute.subnetworks.aggregatedList", "scc.ListFi
 - ``denied``: PERMISSION_DENIED (gRPC) / HTTP 403 with a Google error body
 - ``unavailable``: UNAVAILABLE (gRPC) / HTTP 503
 - ``malformed``: a body that is not what the API returns (bytes that do not parse)
+- ``throttled``: RESOURCE_EXHAUSTED (gRPC) / HTTP 429 with a Google error body
+- ``slow``: the answer is held ``delay`` seconds (past the client's call timeout: DEADLINE_EXCEEDED / a
+  read timeout), then given normally; ``clear()`` lets every held answer go at once, and no hold lasts
+  longer than ``MAX_DELAY``, so a test's teardown never waits on it
+- ``empty``: a valid answer with nothing in it (``{}`` in JSON, the empty response message in gRPC)
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ import threading
 from dataclasses import dataclass
 from typing import Literal
 
-FaultKind = Literal["denied", "unavailable", "malformed"]
+FaultKind = Literal["denied", "unavailable", "malformed", "throttled", "slow", "empty"]
+MAX_DELAY = 30.0
 
 # The operations that only read: every REST and gRPC operation the emulators serve is one of these.
 READ_VERBS = ("get", "list", "search", "aggregatedList", "Get", "List", "Search")
@@ -24,6 +30,7 @@ READ_VERBS = ("get", "list", "search", "aggregatedList", "Get", "List", "Search"
 class _Fault:
     kind: FaultKind
     remaining: int | None
+    delay: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -53,18 +60,25 @@ class FaultPlan:
         self._lock = threading.Lock()
         self._faults: dict[str, _Fault] = {}
         self._requests: list[ReceivedRequest] = []
+        self._held = threading.Event()  # set by clear(): every held answer goes at once
+        self._served: dict[str, int] = {}
 
-    def inject(self, operation: str, kind: FaultKind, times: int | None = None) -> None:
-        """Make ``operation`` fail with ``kind`` the next ``times`` times (None: until cleared)."""
+    def inject(self, operation: str, kind: FaultKind, times: int | None = None, delay: float = 5.0) -> None:
+        """Make ``operation`` fail with ``kind`` the next ``times`` times (None: until cleared); ``delay``
+        is how long a ``slow`` answer is held."""
         with self._lock:
-            self._faults[operation] = _Fault(kind, times)
+            self._faults[operation] = _Fault(kind, times, delay)
 
     def clear(self) -> None:
+        """Remove every fault and let every held answer go."""
         with self._lock:
             self._faults.clear()
+            self._held.set()
+            self._held = threading.Event()
 
     def take(self, operation: str) -> FaultKind | None:
-        """The fault to answer ``operation`` with now, if any (counting it down)."""
+        """The fault to answer ``operation`` with now, if any (counting it down). A ``slow`` one is held
+        here first (its delay, at most ``MAX_DELAY``, or until ``clear()``); then answer normally."""
         with self._lock:
             fault = self._faults.get(operation)
             if fault is None:
@@ -73,7 +87,16 @@ class FaultPlan:
                 fault.remaining -= 1
                 if fault.remaining <= 0:
                     del self._faults[operation]
-            return fault.kind
+            held = self._held
+            self._served[operation] = self._served.get(operation, 0) + 1
+        if fault.kind == "slow":
+            held.wait(min(fault.delay, MAX_DELAY))
+        return fault.kind
+
+    def served(self, operation: str) -> int:
+        """How many answers to ``operation`` a fault has given (since the plan was made)."""
+        with self._lock:
+            return self._served.get(operation, 0)
 
     def record(self, request: ReceivedRequest) -> None:
         with self._lock:

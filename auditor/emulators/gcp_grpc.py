@@ -4,7 +4,8 @@ The client packages ship proto-plus messages but no ``_pb2_grpc`` servicers, so 
 generic handlers: each method is ``(request class, response class, answer)``, and the proto-plus classes'
 ``serialize`` / ``deserialize`` put the messages on the wire. Insecure channel, 127.0.0.1, a free port.
 Paging by ``page_token`` / ``next_page_token``; faults from the shared ``FaultPlan`` (PERMISSION_DENIED,
-UNAVAILABLE, or a response body that does not parse); every call recorded.
+UNAVAILABLE, RESOURCE_EXHAUSTED, a response body that does not parse, a held (slow) answer, an empty
+response message); every call recorded.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ class GcpGrpcEmulator:
         return self
 
     def stop(self) -> None:
+        self.faults.clear()  # held (slow) answers go first
         self._server.stop(grace=None)
 
     def _service(self, name: str, methods: dict[str, tuple[Any, Any, Answer]]) -> None:
@@ -123,6 +125,10 @@ class GcpGrpcEmulator:
                 context.abort(grpc.StatusCode.UNAVAILABLE, "The service is currently unavailable.")
             if fault == "malformed":
                 return b"\xff\xff\xff\xff not a protobuf message"
+            if fault == "throttled":
+                context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, f"Quota exceeded ({key})")
+            if fault == "empty":
+                return response()
             try:
                 return answer(request)
             except _Abort as error:

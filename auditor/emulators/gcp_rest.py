@@ -2,7 +2,8 @@
 
 A stdlib ``ThreadingHTTPServer`` on 127.0.0.1 (a free port) answering the read operations the collector
 sends, as the real APIs do: JSON bodies, ``nextPageToken`` paging, aggregated lists whose empty scopes
-carry only a warning, Google error bodies for 403 / 503, and, on request, malformed bodies. Every request
+carry only a warning, Google error bodies for 403 / 429 / 503, and, on request, malformed, held (slow) or
+empty answers. Every request
 is recorded (``FaultPlan.requests``), so a test can prove that only reads arrive.
 """
 
@@ -19,7 +20,13 @@ from urllib.parse import parse_qs, urlsplit
 from auditor.emulators.gcp_faults import FaultPlan, ReceivedRequest
 from auditor.emulators.gcp_state import GcpEmulatorState, GcpFolderState, GcpProjectState, Json
 
-_STATUS = {403: "PERMISSION_DENIED", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 503: "UNAVAILABLE"}
+_STATUS = {
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    429: "RESOURCE_EXHAUSTED",
+    503: "UNAVAILABLE",
+}
 
 Route = tuple[str, re.Pattern[str], str, Callable[..., Json]]
 
@@ -152,6 +159,7 @@ class GcpRestEmulator:
         return self
 
     def stop(self) -> None:
+        self.faults.clear()  # held (slow) answers go first
         self._server.shutdown()
         self._server.server_close()
 
@@ -181,7 +189,11 @@ class GcpRestEmulator:
                 if fault == "malformed":
                     self._send(handler, 200, b'{"items": [unterminated')
                     return
+                if fault == "throttled":
+                    raise RestAnswer(429, f"Quota exceeded for quota metric 'Read requests' ({name})")
                 body = answer(query, *match.groups())
+                if fault == "empty":  # JSON omits empty lists: only the kind is left, if any
+                    body = {key: value for key, value in body.items() if key == "kind"}
                 self._send(handler, 200, json.dumps(body).encode())
                 return
             self.faults.record(ReceivedRequest("rest", method, handler.path, ""))
@@ -197,6 +209,8 @@ class GcpRestEmulator:
                 }
             }
             self._send(handler, error.status, json.dumps(body).encode())
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting (a slow answer)
+            handler.close_connection = True
         except Exception as error:  # a bug in the emulator: answer 500, never hang the client
             self._send(handler, 500, json.dumps({"error": {"code": 500, "message": repr(error)}}).encode())
 

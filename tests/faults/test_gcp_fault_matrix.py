@@ -1,7 +1,9 @@
-"""The GCP fault matrix: operations of every collected GCP service, denied (PERMISSION_DENIED / 403),
-unavailable past the retry deadline (UNAVAILABLE / 503) and answered with a malformed body, by the REST
-and gRPC emulators on the demo's organization and project. Every case must be contained
-(tests/faults/invariants.py)."""
+"""The GCP fault matrix: operations of every collected GCP service, answered by the REST and gRPC
+emulators on the demo's organization and project with every fault: denied (PERMISSION_DENIED / 403),
+throttled past the retry deadline (RESOURCE_EXHAUSTED / 429), held past the call timeout
+(DEADLINE_EXCEEDED / a read timeout), unavailable past the retry deadline (UNAVAILABLE / 503), a
+malformed body, and a valid empty answer. Every failure must be contained and the empty answer read
+honestly (tests/faults/invariants.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from auditor.emulators.estate import bundled_estate, load_estate
 from auditor.emulators.gcp_emulator import GcpEmulator
 from auditor.engine import build_scan_result
 from auditor.providers.gcp import GcpEndpoints, GcpScanOptions, collect_gcp
-from tests.faults.invariants import assert_fault_contained
+from tests.faults.invariants import assert_empty_is_honest, assert_fault_contained
 
 OPERATIONS = {  # operation -> the collector service whose errors it must cause
     "compute.subnetworks.aggregatedList": "compute",
@@ -25,8 +27,18 @@ OPERATIONS = {  # operation -> the collector service whose errors it must cause
     "resourcemanager.projects.getIamPolicy": "resourcemanager",
     "scc.GetOrganizationSettings": "securitycenter",
 }
-FAULTS = ("denied", "unavailable", "malformed")
+KINDS = {  # fault -> the CollectionError.kind it must be recorded as ("empty" is no failure)
+    "denied": "denied",
+    "throttled": "throttled",
+    "slow": "timeout",
+    "unavailable": "endpoint",  # 503 past the retry deadline: the service could not be reached
+    "malformed": "malformed",
+}
+FAULTS = (*KINDS, "empty")
 CASES = [(operation, fault) for operation in OPERATIONS for fault in FAULTS]
+HELD = 3.0
+"""How long a slow case holds each answer: well past ``CALL_TIMEOUT``."""
+CALL_TIMEOUT = 0.5
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +50,7 @@ def gcp():
         yield emulator
 
 
-def _scan(gcp: GcpEmulator):
+def _scan(gcp: GcpEmulator, fault: str = ""):
     options = GcpScanOptions(
         organization=gcp.organization,
         endpoints=GcpEndpoints(rest=gcp.rest_endpoint, grpc=gcp.grpc_endpoint),
@@ -46,7 +58,7 @@ def _scan(gcp: GcpEmulator):
         retry_maximum=0.05,
         retry_deadline=0.3,
         num_retries=1,
-        call_timeout=5.0,
+        call_timeout=CALL_TIMEOUT if fault == "slow" else 5.0,  # a slow case stays fast
     )
     now = datetime.now(UTC)
     return build_scan_result(
@@ -67,13 +79,16 @@ def baseline(gcp):
 @pytest.mark.parametrize(("operation", "fault"), CASES, ids=[f"{o}-{f}" for o, f in CASES])
 def test_a_gcp_fault_is_contained(gcp, baseline, tmp_path, monkeypatch, operation, fault):
     gcp.faults.clear()
-    gcp.faults.inject(operation, fault)
+    served = gcp.faults.served(operation)
+    gcp.faults.inject(operation, fault, delay=HELD)
     try:
-        faulted = _scan(gcp)
+        faulted = _scan(gcp, fault)
     finally:
-        gcp.faults.clear()
+        gcp.faults.clear()  # lets a held answer go
+    assert gcp.faults.served(operation) > served, f"no request reached {operation}"
+    if fault == "empty":
+        assert_empty_is_honest(baseline, faulted, {OPERATIONS[operation]}, tmp_path, monkeypatch)
+        return
     kinds = {e.kind for e in faulted.collection_errors}
-    # UNAVAILABLE past the retry deadline: the service could not be reached ("endpoint")
-    expected = {"denied": {"denied"}, "unavailable": {"endpoint"}, "malformed": {"malformed"}}
-    assert kinds == expected[fault], kinds
+    assert kinds == {KINDS[fault]}, kinds
     assert_fault_contained(baseline, faulted, {OPERATIONS[operation]}, tmp_path, monkeypatch)

@@ -23,7 +23,7 @@ from auditor.providers.azure.options import AzureScanOptions
 from auditor.providers.azure.readonly import ApiCallCounter
 from auditor.providers.azure.subscriptions import Subscription, discover_subscriptions
 from auditor.providers.azure.unit import Unit, UnitContext
-from auditor.providers.azure.units import DIAGNOSTICS_UNIT, UNITS
+from auditor.providers.azure.units import DIAGNOSTICS_UNIT, UNITS, diagnostics
 from auditor.providers.scan_pool import ScanPool, ScanStop
 
 LOCATED = (
@@ -119,6 +119,8 @@ def _collect(
         for (subscription, unit), context in zip(work, contexts, strict=True):
             if context is None:
                 found, lost = pool.stop.unfinished("azure", subscription, GLOBAL, unit.service, unit.datasets)
+                if unit is DIAGNOSTICS_UNIT:  # its resources' settings were never read: say why
+                    lost = diagnostics.not_read(subscription, values[subscription], pool.stop.describe())
             else:
                 found, lost = context.values, context.errors
             values[subscription].update(found)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
 
-from azure.core.exceptions import AzureError
+from azure.core.exceptions import AzureError, DeserializationError
 
 from auditor.inventory.azure import GLOBAL
 from auditor.model import CollectionError
@@ -45,7 +45,7 @@ class UnitContext:
         self._pool.counter.running(service, operation, self.subscription)
         try:
             return read()
-        except AzureError as error:
+        except (AzureError, DeserializationError) as error:  # DeserializationError is a ValueError
             raise classify(error, service, operation, resource) from error
 
     def fill(self, dataset: str, service: str, read: Callable[[], T], region: str = GLOBAL) -> T | None:

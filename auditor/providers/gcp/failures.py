@@ -15,6 +15,7 @@ from google.api_core import exceptions as core
 from google.auth import exceptions as auth
 from google.protobuf.json_format import ParseError
 from googleapiclient.errors import HttpError
+from requests.exceptions import ReadTimeout
 
 Kind = Literal["denied", "throttled", "timeout", "endpoint", "malformed", "failed"]
 
@@ -88,7 +89,7 @@ def classify(error: BaseException) -> tuple[Kind, str, str]:
         return "denied", type(error).__name__, redact(str(error))
     if isinstance(error, json.JSONDecodeError | ValueError | ParseError):
         return "malformed", type(error).__name__, redact(str(error))
-    if isinstance(error, TimeoutError):
+    if isinstance(error, TimeoutError | ReadTimeout):  # ReadTimeout: a REST client's call_timeout
         return "timeout", type(error).__name__, redact(str(error))
     if isinstance(error, ConnectionError | OSError):
         return "endpoint", type(error).__name__, redact(str(error))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.inventory.azure import RESOURCE_DIAGNOSTICS
+from auditor.model import CollectionError
 from auditor.providers.azure.failures import ReadFailed
 from auditor.providers.azure.unit import Unit, UnitContext
 from auditor.providers.azure.units.monitor import diagnostic_setting
@@ -37,6 +38,28 @@ def collect(context: UnitContext) -> None:
         resources = context.known.get(dataset)
         if resources is not None:
             context.values[dataset] = [_with_settings(context, client, r) for r in resources]
+
+
+def not_read(subscription: str, known: dict[str, Any], reason: tuple[str, str, str]) -> list[CollectionError]:
+    """One error per resource whose settings were never read because the scan stopped first
+    (``reason``: the stop's kind, code and message), so its checks say why they are not evaluated."""
+    kind, code, message = reason
+    return [
+        CollectionError(
+            provider="azure",
+            account=subscription,
+            region=resource.location,
+            service=SERVICE,
+            dataset=RESOURCE_DIAGNOSTICS,
+            operation="diagnostic_settings.list",
+            kind=kind,  # type: ignore[arg-type]
+            code=code,
+            message=message,
+            resource=resource.id,
+        )
+        for dataset in RESOURCE_DATASETS
+        for resource in known.get(dataset) or []
+    ]
 
 
 UNIT = Unit(service="diagnostics", datasets=(), collect=collect)
