@@ -52,7 +52,8 @@ def test_units_still_running_at_the_timeout_are_not_finished_and_the_rest_is_kep
 def test_ctrl_c_keeps_what_was_collected(session) -> None:
     """Ctrl-C reaches the main thread as KeyboardInterrupt while it waits for the units.
     ``_thread.interrupt_main`` raises it there as the SIGINT handler would, without an OS signal
-    (which would also reach the test runner's other processes), once EC2 is in."""
+    (which would also reach the test runner's other processes), a second after EC2's progress event
+    (the event is sent just before the unit's result is handed in; GuardDuty is held for 30 s)."""
     slow = new_session()
     held = _Held(slow, "guardduty.")
     interrupted = threading.Event()
@@ -60,7 +61,7 @@ def test_ctrl_c_keeps_what_was_collected(session) -> None:
     def progress(event: ProgressEvent) -> None:
         if event.service == "ec2" and not interrupted.is_set():
             interrupted.set()
-            _thread.interrupt_main()
+            threading.Timer(1.0, _thread.interrupt_main).start()
 
     try:
         options = AwsScanOptions(regions=(REGION,), max_attempts=1)
