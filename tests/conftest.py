@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +16,18 @@ from auditor.model import CollectionError, Finding, Status
 from auditor.registry import load_checks
 
 ACCOUNT = "111122223333"
+
+
+@pytest.fixture
+def default_sigint() -> Iterator[None]:
+    """Python's own SIGINT handler (KeyboardInterrupt in the main thread) for a Ctrl-C test, whatever an
+    earlier test in this worker installed; ``_thread.interrupt_main()`` then acts as Ctrl-C does."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
 
 # Never let a test reach a real AWS account, whatever the developer's shell holds.
 for _name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):

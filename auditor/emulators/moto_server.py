@@ -60,8 +60,9 @@ def serve(port: int = 5000, *, estate: str | Path | None = None, quiet: bool = F
     server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
     server.start()
     stop = threading.Event()
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in previous:
             signal.signal(signum, lambda *_: stop.set())
         host, bound = server.get_host_and_port()
         endpoint = f"http://{host}:{bound}"
@@ -88,6 +89,8 @@ def serve(port: int = 5000, *, estate: str | Path | None = None, quiet: bool = F
             pass
     finally:
         server.stop()
+        for signum, handler in previous.items():  # an in-process caller gets its own handlers back
+            signal.signal(signum, handler)
 
 
 def _wait_until_answering(endpoint: str, timeout: float) -> None:

@@ -73,7 +73,7 @@ def test_a_stop_from_another_thread_ends_the_wait_and_later_runs_start_nothing()
     ]
 
 
-def test_ctrl_c_in_the_waiting_thread_stops_the_scan() -> None:
+def test_ctrl_c_in_the_waiting_thread_stops_the_scan(default_sigint: None) -> None:
     """``_thread.interrupt_main`` raises KeyboardInterrupt in this (the main) thread as SIGINT would."""
     release = threading.Event()
     stop = ScanStop()

@@ -49,7 +49,7 @@ def test_units_still_running_at_the_timeout_are_not_finished_and_the_rest_is_kep
     assert findings and {f.status for f in findings} == {Status.ERROR}
 
 
-def test_ctrl_c_keeps_what_was_collected(session) -> None:
+def test_ctrl_c_keeps_what_was_collected(session, default_sigint) -> None:
     """Ctrl-C reaches the main thread as KeyboardInterrupt while it waits for the units.
     ``_thread.interrupt_main`` raises it there as the SIGINT handler would, without an OS signal
     (which would also reach the test runner's other processes), a second after EC2's progress event

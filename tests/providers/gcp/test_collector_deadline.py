@@ -89,7 +89,7 @@ def test_units_still_running_at_the_timeout_are_not_finished_and_the_rest_is_kep
     assert any(f.status is not Status.ERROR for f in findings if f.check_id.startswith("gcp.compute."))
 
 
-def test_ctrl_c_keeps_what_was_collected(held) -> None:
+def test_ctrl_c_keeps_what_was_collected(held, default_sigint) -> None:
     """Ctrl-C reaches the main thread as KeyboardInterrupt while it waits for the units.
     ``_thread.interrupt_main`` raises it there as the SIGINT handler would, without an OS signal
     (which would also reach the test runner's other processes), a moment after a compute unit is in."""
