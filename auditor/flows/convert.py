@@ -23,7 +23,7 @@ def convert_to_parquet(
         output.parent.mkdir(parents=True, exist_ok=True)
         target = str(output).replace("'", "''")
         store.con.execute(
-            f"COPY (SELECT * EXCLUDE (file_no) FROM {TABLE} ORDER BY \"start\") TO '{target}' "
+            f"COPY (SELECT * EXCLUDE (file_no, records) FROM {TABLE} ORDER BY \"start\") TO '{target}' "
             "(FORMAT parquet, COMPRESSION zstd)"
         ).fetchall()
         return report, store.count()
