@@ -115,3 +115,10 @@ def test_the_rules_read_no_column_the_rollup_drops():
     for rule in RULES:
         sql = render(rule, parameters, Target(weighted=True))
         assert not [c for c in dropped if re.search(rf'(?<![\w."]){c}(?![\w"])|"{c}"', sql)], rule.id
+
+
+def test_a_small_memory_limit_changes_no_answer(scenario_sets):
+    scenario, directory = scenario_sets["aws-module-format-gzip"]
+    parameters = RuleParameters(window_end=scenario.window_end)
+    small = analyze([str(directory)], parameters, rollup=False, memory_limit=16 * 2**20)
+    assert small.rows == analyze([str(directory)], parameters).rows
