@@ -1,6 +1,7 @@
 """Benchmark: module 4's flow-log rules over N generated AWS VPC Flow Log records (gzip text).
 
-    python benchmarks/flows.py [--records 10000000] [--files 16] [--dir /tmp/flows-bench] [--keep]
+    python benchmarks/flows.py [--records 10000000] [--files 16] [--dir /tmp/flows-bench]
+                               [--repeat N] [--records-table] [--no-parquet] [--keep | --reuse]
 
 Generates N records in the module's --log-format over ``--files`` gzip files in the S3 key layout (a
 realistic mix: east-west traffic, replies, the usual public destinations, NODATA records, and the attack
@@ -8,11 +9,17 @@ patterns: an SSH and an RDP brute forcer, a port scanner, an exfiltrating host),
 generation itself is quick. Then, each in a fresh process, times:
 
 - ``zcat FILES | wc -l``: the one-core decompression floor;
-- ours: ``auditor.flows.analysis.analyze`` (load every file once into DuckDB, run every rule, findings);
-- ours on Parquet: the same set converted once (``auditor flows convert``), then analysed.
+- ours: ``auditor.flows.analysis.analyze`` (every file read once, two at a time, AWS records rolled up
+  while they load, ``auditor.flows.rollup``; then every rule and the findings). zcat and ours run
+  alternately ``--repeat`` times and the fastest of each counts (other processes share the cores);
+- with ``--records-table``: ours without the rollup (every record in the table, under the memory limit);
+- unless ``--no-parquet``: the set converted once (``auditor flows convert``), then analysed.
 
-Prints records/s, MB/s of uncompressed text, peak memory (max RSS of the process), and the ratio to the
-zcat time. Prints figures; asserts nothing. Not part of the test suite.
+Prints records/s, MB/s of uncompressed text, each child's own peak RSS and CPU time (``wait4``), the
+load average, and the ratio to the zcat time. Prints figures; asserts nothing. Not part of the test
+suite. Measured on the 2-core development machine under a load average of 7-9 from other work (figures
+and discussion: docs/flows.md, "Benchmark"): 10 M records, zcat 10.4 s (5.1 s CPU), ours 20.8 s (9.9 s
+CPU), peak 0.37 GiB, 2.0x zcat; before the rollup, 24.7 s CPU and 2.5 GiB. 40 M records: peak 0.49 GiB.
 """
 
 from __future__ import annotations
