@@ -17,9 +17,10 @@ generation itself is quick. Then, each in a fresh process, times:
 
 Prints records/s, MB/s of uncompressed text, each child's own peak RSS and CPU time (``wait4``), the
 load average, and the ratio to the zcat time. Prints figures; asserts nothing. Not part of the test
-suite. Measured on the 2-core development machine under a load average of 7-9 from other work (figures
-and discussion: docs/flows.md, "Benchmark"): 10 M records, zcat 10.4 s (5.1 s CPU), ours 20.8 s (9.9 s
-CPU), peak 0.37 GiB, 2.0x zcat; before the rollup, 24.7 s CPU and 2.5 GiB. 40 M records: peak 0.49 GiB.
+suite. Measured on the 2-core development machine under a load average of 5.5-9 from other work
+(figures and discussion: docs/flows.md, "Benchmark"): 10 M records, zcat 6.2 s (5.3 s CPU), ours 11.2 s
+(9.6 s CPU), peak 0.38 GiB, 1.8x zcat; before the rollup, 24.7 s CPU and 2.5 GiB. 40 M records: peak
+0.49 GiB.
 """
 
 from __future__ import annotations
