@@ -100,7 +100,10 @@ def analyze_command(
         None, "--date-partition", help="Athena: the table's date partition column (values YYYY/MM/DD)."
     ),
     work_db: Path | None = typer.Option(
-        None, "--work-db", help="Keep the loaded records in this DuckDB file (spills to disk; for big sets)."
+        None, "--work-db", help="Keep the loaded records (their rollup) in this DuckDB file."
+    ),
+    memory_limit: str = typer.Option(
+        "1GiB", "--memory-limit", help="DuckDB's memory limit; beyond it, it spills to a temporary directory."
     ),
     json_out: Path | None = typer.Option(None, "--json", help="Write the scan result (JSON) here."),
     pdf: Path | None = typer.Option(None, "--pdf", help="Write the PDF report here."),
@@ -111,6 +114,7 @@ def analyze_command(
     Exit codes: 0 nothing detected; 3 a detection; 1 files could not be read (and nothing detected)."""
     from auditor.cli.scan_commands import Evaluation, write_or_fail, write_reports
     from auditor.engine import exit_code
+    from auditor.flows.parameters import parse_bytes
     from auditor.flows.scan import flow_scan_result
     from auditor.snapshot import write_text_atomically
 
@@ -118,6 +122,10 @@ def analyze_command(
         raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}", param_hint="--format")
     if work_db is not None and work_db.exists():
         raise typer.BadParameter(f"{work_db} exists; give a new file", param_hint="--work-db")
+    try:
+        memory_bytes = parse_bytes(memory_limit)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--memory-limit") from error
     parameters = rule_parameters(
         since, until, baseline, exfil_bytes, new_destination_bytes, ssh_attempts, rdp_attempts, scan_ports,
         rejected_ratio, outbound_per_day, private,
@@ -129,7 +137,8 @@ def analyze_command(
     elif engine == "duckdb":
         if not inputs:
             raise typer.BadParameter("give at least one file, directory or s3:// prefix", param_hint="INPUTS")
-        analysis = _local(inputs, parameters, file_format, quiet, str(work_db) if work_db else ":memory:")
+        database = str(work_db) if work_db else ":memory:"
+        analysis = _local(inputs, parameters, file_format, quiet, database, memory_bytes)
     else:
         raise typer.BadParameter("must be duckdb or athena", param_hint="--engine")
     result = flow_scan_result(analysis, started)
@@ -153,8 +162,9 @@ def analyze_command(
 
 
 def _local(
-    inputs: list[str], parameters: RuleParameters, file_format: str, quiet: bool, database: str
-) -> Any:
+    inputs: list[str], parameters: RuleParameters, file_format: str, quiet: bool, database: str,
+    memory_limit: int,
+) -> Any:  # fmt: skip
     from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn
 
     from auditor.cli.console import stderr_console
@@ -164,7 +174,7 @@ def _local(
     console = stderr_console()
     try:
         if quiet or not console.is_terminal:
-            return analyze(inputs, parameters, file_format, database=database)  # type: ignore[arg-type]
+            return analyze(inputs, parameters, file_format, database=database, memory_limit=memory_limit)  # type: ignore[arg-type]
         with Progress(
             TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
             BarColumn(), DownloadColumn(), TextColumn("{task.description}"), console=console, transient=True,
@@ -177,7 +187,9 @@ def _local(
                 progress.update(data, completed=event.bytes_done, total=event.bytes_total,
                                 description=Path(event.name).name)  # fmt: skip
 
-            return analyze(inputs, parameters, file_format, progress=report, database=database)  # type: ignore[arg-type]
+            return analyze(  # type: ignore[arg-type]
+                inputs, parameters, file_format, progress=report, database=database, memory_limit=memory_limit
+            )
     except InputNotFound as error:
         fail(str(error))
 

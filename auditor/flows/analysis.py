@@ -12,8 +12,9 @@ from auditor.flows.engine_duckdb import run_rules
 from auditor.flows.findings import findings_from_rows
 from auditor.flows.formats import FormatChoice
 from auditor.flows.parameters import RuleParameters
+from auditor.flows.rollup import Rollup
 from auditor.flows.sources import FlowInputs
-from auditor.flows.store import FileProgress, FlowStore, LoadReport
+from auditor.flows.store import DEFAULT_MEMORY_LIMIT, FileProgress, FlowStore, LoadReport
 from auditor.flows.summary import RejectedRow, TalkerRow, TrafficSummary
 from auditor.model import Finding, Status
 
@@ -85,9 +86,14 @@ def analyze(
     progress: Callable[[FileProgress], None] | None = None,
     s3_client: Any = None,
     database: str = ":memory:",
+    rollup: bool = True,
+    memory_limit: int = DEFAULT_MEMORY_LIMIT,
 ) -> FlowAnalysis:
-    """Load every input file into DuckDB once, run every rule, and build the findings and summary."""
-    store = FlowStore(database)
+    """Load every input file into DuckDB once (AWS records as their rollup, ``auditor.flows.rollup``,
+    unless ``rollup=False``), run every rule, and build the findings and summary."""
+    store = FlowStore(
+        database, rollup=Rollup.for_parameters(parameters) if rollup else None, memory_limit=memory_limit
+    )
     try:
         report = store.load(FlowInputs(inputs, s3_client), choice, progress)
         rows = run_rules(store.con, parameters)

@@ -1,7 +1,8 @@
 """AWS VPC Flow Logs delivered to S3 as Parquet (``--destination-options FileFormat=parquet``).
 
-Field names are those of the text format with ``-`` turned into ``_``; absent fields are NULL. A file
-DuckDB cannot open as Parquet is lost whole and reported.
+Field names are those of the text format with ``-`` turned into ``_``; absent fields are NULL. With a
+``Rollup`` (``hints["rollup"]``) the records are aggregated as they load. A file DuckDB cannot open as
+Parquet is lost whole and reported.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from auditor.flows.file_result import FileResult
 from auditor.flows.record import COLUMN_NAMES, TABLE
+from auditor.flows.rollup import Rollup
 from auditor.flows.scalar import scalar
 from auditor.flows.summary import FlowInputError
 
@@ -34,6 +36,8 @@ def read_aws_parquet(con: Any, path: Path, name: str, hints: dict) -> FileResult
                 expr = "COALESCE(\"provider\", 'aws')" if "provider" in present else "'aws'"
             elif column == "file_no":
                 expr = str(hints["file_no"])
+            elif column == "records":
+                expr = "1"
             elif column in hint and column in present:
                 expr = f'COALESCE(CAST("{present[column]}" AS VARCHAR), {_literal(hint[column])})'
             elif column in hint:
@@ -43,7 +47,12 @@ def read_aws_parquet(con: Any, path: Path, name: str, hints: dict) -> FileResult
             else:
                 expr = "NULL"
             exprs.append(f'{expr} AS "{column}"')
-        result.loaded = scalar(con, f"INSERT INTO {TABLE} SELECT {', '.join(exprs)} FROM {source}")
+        raw = f"SELECT {', '.join(exprs)} FROM {source}"
+        rollup: Rollup | None = hints.get("rollup")
+        if rollup is None:
+            result.loaded = scalar(con, f"INSERT INTO {TABLE} {raw}")
+        else:  # Parquet values are typed already: nothing more to check
+            result.loaded = rollup.load(con, TABLE, raw, [], hints["file_no"])
     except duckdb.Error as error:
         result.lost = True
         result.rejected = 0

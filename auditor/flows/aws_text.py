@@ -2,7 +2,8 @@
 
 The header line names the fields (default v2 format or a custom ``--log-format``); a file without one
 is read as the default v2 format. ``-`` is a missing value in every column; NODATA / SKIPDATA records are
-kept with their ``log_status``. DuckDB reads the file (``store_rejects`` records every bad line: wrong
+kept with their ``log_status``. With a ``Rollup`` (``hints["rollup"]``) the records are aggregated as they
+load (``auditor.flows.rollup``). DuckDB reads the file (``store_rejects`` records every bad line: wrong
 column count, a value of the wrong type, bytes that are not UTF-8); a truncated gzip aborts DuckDB's read,
 so its complete lines are salvaged by streaming decompression and read again, and only the tail is lost.
 """
@@ -17,6 +18,7 @@ from typing import Any
 from auditor.flows.file_result import FileResult
 from auditor.flows.formats import head, is_gzip
 from auditor.flows.record import COLUMN_NAMES, TABLE
+from auditor.flows.rollup import Rollup
 from auditor.flows.scalar import scalar
 from auditor.flows.summary import FlowInputError
 
@@ -77,6 +79,8 @@ def _select_list(fields: list[str], file_no: int, account: str | None, region: s
             expr = "'aws'"
         elif column == "file_no":
             expr = str(file_no)
+        elif column == "records":
+            expr = "1"
         elif column == "account_id" and "account_id" in present:
             expr = f'COALESCE("account-id", {_literal(account)})'
         elif column == "region" and "region" in present:
@@ -110,9 +114,15 @@ def _read_csv(path: Path, fields: list[str], has_header: bool, gzip: bool) -> st
 
 
 def _insert(con: Any, path: Path, fields: list[str], has_header: bool, gzip: bool, hints: dict) -> int:
+    """Load the file's records (or their rollup, ``hints["rollup"]``); how many records were loaded."""
     select = _select_list(fields, hints["file_no"], hints["account"], hints["region"])
-    sql = f"INSERT INTO {TABLE} SELECT {select} FROM {_read_csv(path, fields, has_header, gzip)}"
-    return scalar(con, sql)
+    raw = f"SELECT {select} FROM {_read_csv(path, fields, has_header, gzip)}"
+    rollup: Rollup | None = hints.get("rollup")
+    if rollup is None:
+        return scalar(con, f"INSERT INTO {TABLE} {raw}")
+    # Every column the file has is parsed and checked, whether the rules read it or not.
+    present = {name.replace("-", "_") for name in fields}
+    return rollup.load(con, TABLE, raw, [c for c in COLUMN_NAMES if c in present], hints["file_no"])
 
 
 def _rejects(con: Any, name: str) -> tuple[int, list[FlowInputError]]:

@@ -4,7 +4,8 @@ The column names are those of the Athena table AWS documents for VPC Flow Logs (
 ``interface_id``, ``log_status``, ...), so a rule reads the same columns in DuckDB and in Athena. Azure
 and GCP records are mapped onto them (``account_id`` is the subscription or project). Three columns exist
 only locally: ``provider`` (aws, azure, gcp), ``region`` (from the record, or the S3 key of the file)
-and ``file_no`` (which input file the record came from).
+``file_no`` (which input file the record came from) and ``records`` (how many records the row stands
+for: 1, or more in a rollup, ``auditor.flows.rollup``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ FLOW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("pkt_dstaddr", "VARCHAR"),
     ("flow_direction", "VARCHAR"),
     ("file_no", "INTEGER"),
+    ("records", "BIGINT"),
 )
 COLUMN_NAMES = tuple(name for name, _ in FLOW_COLUMNS)
 TABLE = "flows"
@@ -77,6 +79,7 @@ class FlowRecord:
     pkt_dstaddr: str | None = None
     flow_direction: str | None = None
     file_no: int = 0
+    records: int = 1  # how many records this row stands for (> 1 in a rollup, see auditor.flows.rollup)
 
 
 assert tuple(f.name for f in fields(FlowRecord)) == COLUMN_NAMES

@@ -165,6 +165,8 @@ class Target:
     region: str = "global"
     date_partition: str | None = None
     date_format: str = "%Y/%m/%d"
+    # Rows carry a ``records`` count (the local store's rollup): counts become sums of it. Local only.
+    weighted: bool = False
 
 
 def _literal(text: str) -> str:
@@ -217,6 +219,8 @@ def render(rule_: Rule, parameters: RuleParameters, target: Target | None = None
         "public": _public(parameters),
         "provider": "provider" if local else "'aws'",
         "region": "region" if local else _literal(target.region),
+        "records": "SUM(records)" if local and target.weighted else "COUNT(*)",
+        "one": "records" if local and target.weighted else "1",
     }
     for name, attribute in rule_.extra.items():
         context[name] = int(getattr(parameters, attribute))

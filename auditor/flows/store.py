@@ -7,6 +7,7 @@ file loses only itself (or its tail); the ``LoadReport`` says what was read and 
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,7 @@ from auditor.flows.file_result import FileResult
 from auditor.flows.formats import FileFormat, FormatChoice, detect
 from auditor.flows.gcp_json import read_gcp_json
 from auditor.flows.record import TABLE, create_table_sql
+from auditor.flows.rollup import Rollup
 from auditor.flows.scalar import scalar
 from auditor.flows.sources import FlowInputs, InputFile
 from auditor.flows.summary import FlowInputError
@@ -35,6 +37,8 @@ KEPT_ERRORS = 200
 # Files read at once. gzip decompression is one core per file, so two files at once use both cores of a
 # small machine; DuckDB appends to one table from several connections safely.
 DEFAULT_READERS = 2
+# DuckDB's memory limit (its buffers: tables, hash tables, sorts); the process peaks a few hundred MB above.
+DEFAULT_MEMORY_LIMIT = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -77,25 +81,38 @@ class FlowStore:
     """An in-memory (or on-disk, ``database=``) DuckDB database with the ``flows`` table."""
 
     def __init__(
-        self, database: str = ":memory:", threads: int | None = None, readers: int = DEFAULT_READERS
+        self,
+        database: str = ":memory:",
+        threads: int | None = None,
+        readers: int = DEFAULT_READERS,
+        rollup: Rollup | None = None,
+        memory_limit: int = DEFAULT_MEMORY_LIMIT,
     ) -> None:
         import duckdb
 
+        self._scratch = tempfile.TemporaryDirectory(prefix="auditor-flows-")
         self.con = duckdb.connect(database)
         self.con.execute("SET enable_progress_bar = false")  # it would print to our stdout
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
+        # Beyond the limit DuckDB spills to the scratch directory instead of growing.
+        self.con.execute(f"SET memory_limit = '{int(memory_limit)}B'")
+        self.con.execute(f"SET temp_directory = '{self._scratch.name}'")
+        self.con.execute("SET preserve_insertion_order = false")
         self.con.execute(create_table_sql())
         self.readers = max(1, readers)
+        self.rollup = rollup
 
     def close(self) -> None:
         self.con.close()
+        self._scratch.cleanup()
 
     def count(self) -> int:
-        return scalar(self.con, f"SELECT COUNT(*) FROM {TABLE}")
+        """Records loaded (a rollup row stands for ``records`` of them)."""
+        return scalar(self.con, f"SELECT SUM(records) FROM {TABLE}")
 
     def no_data_records(self) -> int:
-        return scalar(self.con, f"SELECT COUNT(*) FROM {TABLE} WHERE log_status <> 'OK'")
+        return scalar(self.con, f"SELECT SUM(records) FROM {TABLE} WHERE log_status <> 'OK'")
 
     def load(
         self,
@@ -156,7 +173,12 @@ class FlowStore:
         if kind is None:
             wanted = "a flow log" if choice == "auto" else f"a {choice} flow log"
             return None, _lost(file.name, f"not recognised as {wanted}")
-        hints = {"file_no": number, "account": file.account_hint, "region": file.region_hint}
+        hints = {
+            "file_no": number,
+            "account": file.account_hint,
+            "region": file.region_hint,
+            "rollup": self.rollup,
+        }
         try:
             return kind, READERS[kind](con, local, file.name, hints)
         except OSError as error:

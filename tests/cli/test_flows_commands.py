@@ -74,10 +74,19 @@ def test_analyze_with_the_records_kept_in_a_duckdb_file(flow_set, tmp_path):
     assert again.exit_code == 2 and "exists" in again.output
 
 
+def test_analyze_under_a_small_memory_limit(flow_set):
+    scenario, directory = flow_set
+    args = ["flows", "analyze", str(directory), "--until", scenario.window_end.isoformat(), "-q"]
+    result = runner.invoke(app, [*args, "--memory-limit", "64MiB"], env=WIDE)
+    assert result.exit_code == 3 and "FAIL 6" in result.output
+
+
 def test_analyze_usage_errors(flow_set):
     _, directory = flow_set
     assert runner.invoke(app, ["flows", "analyze", str(directory), "--since", "yesterday"]).exit_code == 2
     assert runner.invoke(app, ["flows", "analyze", str(directory), "--format", "csv"]).exit_code == 2
+    bad_limit = runner.invoke(app, ["flows", "analyze", str(directory), "--memory-limit", "lots"])
+    assert bad_limit.exit_code == 2 and "--memory-limit" in bad_limit.output
     missing = runner.invoke(app, ["flows", "analyze", "/no/such/dir"])
     assert missing.exit_code == 1 and "no such file or directory" in missing.output
 

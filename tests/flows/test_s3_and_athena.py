@@ -1,5 +1,6 @@
 """s3:// inputs read through boto3 (moto in-process), and the Athena engine's request flow against moto's
-Athena, seeded with the rows DuckDB computes from the very SQL the engine sends."""
+Athena, seeded with the rows DuckDB computes from the very SQL the engine sends, and results of several
+pages (GetQueryResults NextToken) served at the wire."""
 
 from __future__ import annotations
 
@@ -116,7 +117,8 @@ def _athena_type(values: list) -> str:
     return {bool: "boolean", int: "bigint", float: "double"}.get(type(sample), "varchar")
 
 
-def _seed_athena(rows_by_rule: dict) -> None:
+def _athena_results(rows_by_rule: dict) -> list[dict]:
+    """Each rule's rows as Athena returns them (a header row, then text cells; types in the metadata)."""
     results = []
     for rule in RULES:
         rows = rows_by_rule[rule.id]
@@ -125,9 +127,13 @@ def _seed_athena(rows_by_rule: dict) -> None:
         header = {"Data": [{"VarCharValue": n} for n in names]}
         data = [{"Data": [_athena_cell(r[n]) for n in names]} for r in rows]
         results.append({"rows": [header, *data], "column_info": info})
+    return results
+
+
+def _seed_athena(rows_by_rule: dict) -> None:
     response = requests.post(
         "http://motoapi.amazonaws.com/moto-api/static/athena/query-results",
-        json={"region": "eu-west-1", "results": results},
+        json={"region": "eu-west-1", "results": _athena_results(rows_by_rule)},
         timeout=10,
     )
     assert response.status_code == 201
@@ -172,3 +178,66 @@ def test_only_select_statements_reach_athena():
         engine.query("DROP TABLE t")
     with pytest.raises(AthenaQueryFailed, match="refusing"):
         engine.query("SELECT 1; DROP TABLE t")
+
+
+class PagedQueryResults:
+    """Athena's ``GetQueryResults`` answered at the wire (a botocore ``before-send`` handler), in pages
+    of at most ``page_rows`` rows with a ``NextToken``, as Athena pages a result larger than
+    ``MaxResults`` (moto's Athena returns every row at once and ignores the token). Each new query
+    execution gets the next result of ``results`` (header row first, as Athena sends it)."""
+
+    def __init__(self, results: list[dict], page_rows: int) -> None:
+        self._results = list(results)
+        self._by_execution: dict[str, dict] = {}
+        self.page_rows = page_rows
+        self.requests: list[dict] = []
+
+    def __call__(self, request, **_):
+        import io
+        import json
+
+        from botocore.awsrequest import AWSResponse
+        from urllib3 import HTTPResponse
+
+        asked = json.loads(request.body)
+        self.requests.append(asked)
+        execution = asked["QueryExecutionId"]
+        if execution not in self._by_execution:
+            self._by_execution[execution] = self._results.pop(0)
+        result = self._by_execution[execution]
+        token = asked.get("NextToken")
+        if token is not None and not token.startswith(f"{execution}:"):
+            status, body = 400, {"__type": "InvalidRequestException", "Message": "bad NextToken"}
+        else:
+            offset = int(token.split(":")[1]) if token else 0
+            end = offset + min(self.page_rows, asked.get("MaxResults", 1000))
+            status = 200
+            body = {
+                "ResultSet": {
+                    "Rows": result["rows"][offset:end],
+                    "ResultSetMetadata": {"ColumnInfo": result["column_info"]},
+                },
+                "UpdateCount": 0,
+            }
+            if end < len(result["rows"]):
+                body["NextToken"] = f"{execution}:{end}"
+        raw = HTTPResponse(body=io.BytesIO(json.dumps(body).encode()), status=status, preload_content=False)
+        return AWSResponse(request.url, status, {"Content-Type": "application/x-amz-json-1.1"}, raw)
+
+
+def test_every_page_of_an_athena_result_is_read(tmp_path):
+    scenario, _ = generate.attack_scenario()
+    parameters = RuleParameters(window_end=scenario.window_end, top_n=1000)
+    athena_rows, _ = _duckdb_rows_for_athena_sql(tmp_path, parameters)
+    pages = PagedQueryResults(_athena_results(athena_rows), page_rows=40)
+    with mock_aws():
+        client = boto3.client("athena", region_name="eu-west-1")
+        client.meta.events.register("before-send.athena.GetQueryResults", pages)
+        engine = AthenaEngine(client, AthenaSettings("flowdb", "vpc_flow_logs"), sleep=lambda _: None)
+        rows = engine.run_rules(parameters)
+    # Results of more than one page: the header row and up to 39 rows on the first, 40 on the next ones.
+    paged = {rule.id: -(-(len(athena_rows[rule.id]) + 1) // 40) for rule in RULES}
+    assert paged["top_talkers"] > 2 and paged["top_rejected"] > 2
+    assert len(pages.requests) == sum(paged.values())
+    assert sum(1 for r in pages.requests if "NextToken" in r) == sum(paged.values()) - len(RULES)
+    assert rows == athena_rows  # every row of every page, the header only once, in order

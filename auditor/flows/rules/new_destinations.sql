@@ -6,7 +6,7 @@ WITH seen AS (
     WHERE log_status = 'OK' AND {{ baseline_window }}
 ), transfers AS (
     SELECT {{ provider }} AS provider, account_id, {{ region }} AS region, srcaddr, dstaddr,
-        SUM(bytes) AS total_bytes, COUNT(*) AS flows
+        SUM(bytes) AS total_bytes, {{ records }} AS flows
     FROM {{ flows }}
     WHERE action = 'ACCEPT' AND log_status = 'OK' AND {{ window }}
     GROUP BY {{ provider }}, account_id, {{ region }}, srcaddr, dstaddr
