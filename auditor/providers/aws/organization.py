@@ -14,6 +14,7 @@ not evaluated.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -84,7 +85,7 @@ def collect_aws_organization(
             )
         caller, accounts = listed
         members = _chosen(accounts, options)
-        reclaim = len(members) > options.parallel_accounts
+        reclaim = _Reclaim(total=len(members), every=options.parallel_accounts)
         entry = _Entry(options, management, home, caller, pool, tracker, reclaim)
         collected = run_each(stop, members, entry.collect, options.parallel_accounts, "aws-account")
     return [
@@ -93,6 +94,34 @@ def collect_aws_organization(
         else _not_entered(member, "organizations", "ListAccounts", *stop.describe_not_started("account"))
         for member, inventory in zip(members, collected, strict=True)
     ]
+
+
+class _Reclaim:
+    """When to free what finished accounts leave: a full collection costs about a second per few hundred
+    MB of live heap (holding every worker), so one is made each time as many accounts have finished as
+    run at once, and only while accounts remain to be started (their clients would reuse the memory).
+    Measured on 20 accounts x 20 regions: peak RSS 3.2 GB without, under 1 GB with; a small
+    organization (no account left to start) makes none."""
+
+    def __init__(self, total: int, every: int) -> None:
+        self._lock = threading.Lock()
+        self._total = total
+        self._every = every
+        self._started = 0
+        self._since = 0
+
+    def started(self) -> None:
+        with self._lock:
+            self._started += 1
+
+    def finished(self) -> None:
+        with self._lock:
+            self._since += 1
+            due = self._since >= self._every and self._started < self._total
+            if due:
+                self._since = 0
+        if due:
+            reclaim_during_scan()
 
 
 @dataclass(frozen=True)
@@ -105,15 +134,15 @@ class _Entry:
     caller: CallerIdentity
     pool: ScanPool
     tracker: ProgressCounter
-    reclaim: bool
+    reclaim: _Reclaim
 
     def collect(self, member: MemberAccount) -> AwsInventory:
         """One member account; then, when more accounts are to come than run at once, what it leaves
         behind (its clients, kept in reference cycles while garbage collection is paused) is freed, so
         memory follows the accounts in flight, not the accounts scanned."""
+        self.reclaim.started()
         inventory = self._enter_and_collect(member)
-        if self.reclaim:
-            reclaim_during_scan()
+        self.reclaim.finished()
         return inventory
 
     def _enter_and_collect(self, member: MemberAccount) -> AwsInventory:
