@@ -1,5 +1,6 @@
 """The scan screen runs the demo scan in a worker, loads it into the app and saves it to history."""
 
+from textual.pilot import Pilot
 from textual.widgets import Button, ProgressBar, Switch
 
 from auditor.history import HistoryStore
@@ -8,20 +9,31 @@ from auditor.tui.screens.scan import ScanScreen
 from auditor.tui.screens.scan_progress import RegionProgress, ScanProgressPanel
 
 
+async def _start_demo_scan(app: AuditorApp, pilot: Pilot) -> ScanScreen:
+    """Open the scan screen, switch to the demo, press Start."""
+    await pilot.press("s")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, ScanScreen)
+    screen.query_one("#scan-demo", Switch).value = True
+    await pilot.click("#scan-start")
+    return screen
+
+
+async def _until_loaded(app: AuditorApp, pilot: Pilot) -> None:
+    """Wait (up to 30 s) for the scan to be loaded into the app."""
+    for _ in range(300):
+        await pilot.pause(0.1)
+        if app.state.result is not None:
+            return
+
+
 async def test_the_demo_scan_runs_to_completion_and_is_saved(tmp_path, monkeypatch):
     monkeypatch.setenv("POSTURE_AUDITOR_HOME", str(tmp_path))
     app = AuditorApp()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("s")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ScanScreen)
-        screen.query_one("#scan-demo", Switch).value = True
-        await pilot.click("#scan-start")
-        for _ in range(300):
-            await pilot.pause(0.1)
-            if app.state.result is not None:
-                break
+        screen = await _start_demo_scan(app, pilot)
+        await _until_loaded(app, pilot)
         assert app.state.result is not None
         assert app.state.source == "demo"
         assert app.state.result.findings
@@ -74,12 +86,7 @@ async def test_cancel_keeps_what_was_collected_and_marks_the_rest_not_finished(t
     monkeypatch.setenv("POSTURE_AUDITOR_HOME", str(tmp_path))
     app = AuditorApp()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("s")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ScanScreen)
-        screen.query_one("#scan-demo", Switch).value = True
-        await pilot.click("#scan-start")
+        screen = await _start_demo_scan(app, pilot)
         bar = screen.query_one("#scan-progress", ProgressBar)
         for _ in range(300):  # the first units are in (the demo's AWS organization has 3 accounts)
             await pilot.pause(0.05)
@@ -87,10 +94,7 @@ async def test_cancel_keeps_what_was_collected_and_marks_the_rest_not_finished(t
                 break
         assert bar.progress and app.state.result is None
         screen.cancel_scan()
-        for _ in range(300):
-            await pilot.pause(0.1)
-            if app.state.result is not None:
-                break
+        await _until_loaded(app, pilot)
         result = app.state.result
         assert result is not None
         assert {scope.provider for scope in result.scopes} == {"aws"}  # Azure and GCP never started

@@ -74,14 +74,6 @@ def _enter(clients: ClientPool, regions: tuple[str, ...]) -> _Entered:
     return _Entered(identity, statuses, select_regions(statuses, regions, identity.account))
 
 
-def _unfinished(unit: Unit, account: str, region: str, stop: ScanStop) -> UnitContext:
-    """A unit the stop left unfinished: its datasets None, each with the reason."""
-    scope = GLOBAL if unit.scope == "global" else region
-    context = UnitContext(None, account, region, scope)  # type: ignore[arg-type]
-    context.values, context.errors = stop.unfinished("aws", account, scope, unit.service, unit.datasets)
-    return context
-
-
 def collect_aws(
     options: AwsScanOptions,
     progress: ProgressCallback | None = None,
@@ -152,11 +144,13 @@ def collect_account(
 
     def keep(work: list[tuple[Unit, str]], contexts: list[UnitContext | None]) -> None:
         for (unit, region), context in zip(work, contexts, strict=True):
-            if context is None:
-                context = _unfinished(unit, account, region, pool.stop)
-            target = global_values if context.scope == GLOBAL else region_values[context.scope]
-            target.update(context.values)
-            errors.extend(context.errors)
+            scope = GLOBAL if unit.scope == "global" else region
+            if context is None:  # the stop left it unfinished: its datasets None, each with the reason
+                found, lost = pool.stop.unfinished("aws", account, scope, unit.service, unit.datasets)
+            else:
+                found, lost = context.values, context.errors
+            (global_values if scope == GLOBAL else region_values[scope]).update(found)
+            errors.extend(lost)
 
     keep(work, pool.run([job(unit, region) for unit, region in work]))
     # The trail buckets are known only now; if no region's trails could be read, neither are they.

@@ -12,10 +12,24 @@ from collections.abc import Callable
 from typing import Any
 
 from azure.core.credentials import TokenCredential
+from azure.core.pipeline import PipelineRequest
+from azure.core.pipeline.policies import SansIOHTTPPolicy
 
 from auditor.providers.azure.options import AzureScanOptions
-from auditor.providers.azure.readonly import ApiCallCounter, RateLimitPolicy, ReadOnlyPolicy
+from auditor.providers.azure.readonly import ApiCallCounter, ReadOnlyPolicy
 from auditor.providers.rate_limit import RateLimiter
+
+
+class RateLimitPolicy(SansIOHTTPPolicy[Any, Any]):
+    """Before every attempt (a per-retry policy, so retries count): a token from the subscription's
+    ARM bucket (ARM meters reads per subscription, whatever the resource provider)."""
+
+    def __init__(self, limiter: RateLimiter, subscription: str) -> None:
+        self._limiter = limiter
+        self._subscription = subscription
+
+    def on_request(self, request: PipelineRequest[Any]) -> None:
+        self._limiter.acquire(self._subscription, "", "arm")
 
 
 def _security(credential: TokenCredential, subscription: str, **kwargs: Any) -> Any:

@@ -14,8 +14,6 @@ from typing import Any
 from azure.core.pipeline import PipelineRequest
 from azure.core.pipeline.policies import SansIOHTTPPolicy
 
-from auditor.providers.rate_limit import RateLimiter
-
 READ_METHODS = frozenset({"GET"})
 
 
@@ -49,18 +47,6 @@ class ApiCallCounter:
                 if subscription is None or owner == subscription:
                     totals[name] += count
         return dict(sorted(totals.items()))
-
-
-class RateLimitPolicy(SansIOHTTPPolicy[Any, Any]):
-    """Before every attempt (a per-retry policy, so retries count): a token from the subscription's
-    ARM bucket (ARM meters reads per subscription, whatever the resource provider)."""
-
-    def __init__(self, limiter: RateLimiter, subscription: str) -> None:
-        self._limiter = limiter
-        self._subscription = subscription
-
-    def on_request(self, request: PipelineRequest[Any]) -> None:
-        self._limiter.acquire(self._subscription, "", "arm")
 
 
 class ReadOnlyPolicy(SansIOHTTPPolicy[Any, Any]):
