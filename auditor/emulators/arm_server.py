@@ -5,7 +5,10 @@ certificate generated at start (``cert_path`` is what clients pass as ``connecti
 what it is seeded with (``add_collection`` for list endpoints, ``add_item`` for single resources), the
 way ARM does:
 
-- paths match case-insensitively, repeated slashes collapse, ``api-version`` is ignored;
+- every path belongs to a route (``auditor.emulators.arm_routes``: one per Azure REST operation), which
+  serves one ``api-version``; a request at another version gets ARM's 400 ``InvalidApiVersionParameter``
+  (``MissingApiVersionParameter`` without one), a path no route serves a 404 ``InvalidResourceType``;
+- paths match case-insensitively, repeated slashes collapse;
 - a paged collection answers ``{"value": [...], "nextLink": ...}`` with ``page_size`` items per page; an
   unpaged one (Defender pricings) answers ``{"value": [...]}`` whole;
 - ``$filter=resourceType eq '...'`` on a collection keeps the items of that type;
@@ -35,6 +38,8 @@ from typing import Any
 
 from azure.core.credentials import AccessToken
 
+from auditor.emulators.arm_routes import ROUTES, ArmRoute, route_for
+
 _FILTER_TYPE = re.compile(r"resourceType\s+eq\s+'([^']+)'", re.IGNORECASE)
 
 
@@ -51,6 +56,12 @@ class RecordedRequest:
     query: str = ""
     at: float = 0.0
     """time.monotonic() when it arrived."""
+    operation: str = ""
+    """The route's operationId ('' when no route serves the path)."""
+
+    @property
+    def api_version(self) -> str:
+        return (urllib.parse.parse_qs(self.query).get("api-version") or [""])[0]
 
 
 MAX_DELAY = 30.0
@@ -104,6 +115,7 @@ class _Collection:
 
 @dataclass
 class ArmState:
+    routes: tuple[ArmRoute, ...] = ROUTES
     collections: dict[str, _Collection] = field(default_factory=dict)
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
@@ -139,13 +151,21 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         return
 
-    def _record(self) -> tuple[str, dict[str, list[str]]]:
+    def _record(self) -> tuple[str, dict[str, list[str]], ArmRoute | None]:
         parsed = urllib.parse.urlsplit(self.path)
+        path = canonical_path(parsed.path)
+        route = route_for(path, self.server.state.routes)
         with self.server.state.lock:
             self.server.state.requests.append(
-                RecordedRequest(self.command, parsed.path, parsed.query, time.monotonic())
+                RecordedRequest(
+                    self.command,
+                    parsed.path,
+                    parsed.query,
+                    time.monotonic(),
+                    route.operation_id if route else "",
+                )
             )
-        return canonical_path(parsed.path), urllib.parse.parse_qs(parsed.query)
+        return path, urllib.parse.parse_qs(parsed.query), route
 
     def _send(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
         data = json.dumps(body).encode()
@@ -170,7 +190,11 @@ class _Handler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _refuse
 
     def do_GET(self) -> None:
-        path, query = self._record()
+        path, query, route = self._record()
+        refusal = _refusal(path, query, route)
+        if refusal is not None:
+            self._send(*refusal)
+            return
         fault = self._fault(path)
         if fault is not None and self._answered_fault(fault, path):
             return
@@ -239,6 +263,29 @@ class _Handler(BaseHTTPRequestHandler):
         return body
 
 
+def _refusal(
+    path: str, query: dict[str, list[str]], route: ArmRoute | None
+) -> tuple[int, dict[str, Any]] | None:
+    """ARM's answer to a request no operation serves: an unknown path, or a missing or unsupported
+    api-version (None when the route serves it)."""
+    if route is None:
+        return 404, _error(
+            "InvalidResourceType", f"The emulator serves no operation at '{path}' (see arm_routes.ROUTES)."
+        )
+    versions = query.get("api-version") or []
+    if not versions or not versions[0]:
+        return 400, _error(
+            "MissingApiVersionParameter",
+            "The api-version query parameter (?api-version=) is required for all requests.",
+        )
+    if versions[0] != route.api_version:
+        return 400, _error(
+            "InvalidApiVersionParameter",
+            f"The api-version '{versions[0]}' is invalid. The supported versions are '{route.api_version}'.",
+        )
+    return None
+
+
 def _action(path: str) -> str:
     """'…/providers/microsoft.security/pricings' -> 'microsoft.security/pricings/read' (for 403 text)."""
     parts = path.split("/providers/")
@@ -303,11 +350,11 @@ class ArmEmulator:
     """The ARM emulator: seed it, ``start()`` it (or use it as a context manager), point clients at
     ``url`` with ``connection_verify=cert_path``."""
 
-    def __init__(self, page_size: int = 100) -> None:
+    def __init__(self, page_size: int = 100, routes: tuple[ArmRoute, ...] = ROUTES) -> None:
         if page_size < 1:
             raise ValueError("page_size must be at least 1")
         self.page_size = page_size
-        self.state = ArmState()
+        self.state = ArmState(routes=routes)
         self._server: _ArmHttpServer | None = None
         self._thread: threading.Thread | None = None
         self._directory: tempfile.TemporaryDirectory[str] | None = None
@@ -316,10 +363,17 @@ class ArmEmulator:
     # --- seeding ---------------------------------------------------------------------------------
 
     def add_collection(self, path: str, items: list[dict[str, Any]], *, paged: bool = True) -> None:
-        self.state.collections[canonical_path(path)] = _Collection(list(items), paged)
+        self.state.collections[self._routed(path)] = _Collection(list(items), paged)
 
     def add_item(self, path: str, body: dict[str, Any]) -> None:
-        self.state.items[canonical_path(path)] = body
+        self.state.items[self._routed(path)] = body
+
+    def _routed(self, path: str) -> str:
+        """The path's key; seeding a path that no route serves is a mistake, refused at once."""
+        key = canonical_path(path)
+        if route_for(key, self.state.routes) is None:
+            raise ValueError(f"no route of the ARM emulator serves {path!r} (see arm_routes.ROUTES)")
+        return key
 
     def add_fault(self, fault: Fault) -> Fault:
         with self.state.lock:

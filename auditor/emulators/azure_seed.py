@@ -17,6 +17,7 @@ from auditor.emulators.estate_azure import (
     DiagnosticsSpec,
     FlowLogSpec,
     RuleSpec,
+    SecurityContactSpec,
 )
 
 WATCHER_GROUP = "NetworkWatcherRG"
@@ -97,6 +98,32 @@ def _flow_log(subscription: str, location: str, name: str, target: str, spec: Fl
             "format": {"type": "JSON", "version": 2},
             "flowAnalyticsConfiguration": {"networkWatcherFlowAnalyticsConfiguration": analytics},
             "provisioningState": "Succeeded",
+        },
+    }
+
+
+def security_contact_document(security: str, contact: SecurityContactSpec) -> dict[str, Any]:
+    """The contact as api-version 2023-12-01-preview returns it: ``isEnabled``, the ';'-joined emails,
+    notifications by role, and one notification source per kind that is on (Alert: minimal severity;
+    AttackPath: minimal risk level)."""
+    sources: list[dict[str, str]] = []
+    if contact.alert_severity is not None:
+        sources.append({"sourceType": "Alert", "minimalSeverity": contact.alert_severity})
+    if contact.attack_path_risk_level is not None:
+        sources.append({"sourceType": "AttackPath", "minimalRiskLevel": contact.attack_path_risk_level})
+    return {
+        "id": f"{security}/securityContacts/default",
+        "name": "default",
+        "type": "Microsoft.Security/securityContacts",
+        "properties": {
+            "isEnabled": contact.enabled,
+            "emails": ";".join(contact.emails),
+            "phone": "",
+            "notificationsByRole": {
+                "state": "On" if contact.notify_roles else "Off",
+                "roles": list(contact.notify_roles),
+            },
+            "notificationsSources": sources,
         },
     }
 
@@ -212,28 +239,9 @@ def _seed_subscription(spec: AzureSubscriptionEstate, emulator: ArmEmulator) -> 
             for name, enabled in ((ENDPOINT_PROTECTION_SETTING, spec.endpoint_protection), ("MCAS", False))
         ],
     )
-    contacts = []
-    if spec.security_contact is not None:
-        contact = spec.security_contact
-        contacts.append(
-            {
-                "id": f"{security}/securityContacts/default",
-                "name": "default",
-                "type": "Microsoft.Security/securityContacts",
-                "properties": {
-                    "emails": ";".join(contact.emails),
-                    "phone": "",
-                    "alertNotifications": {
-                        "state": "On" if contact.alert_severity else "Off",
-                        "minimalSeverity": contact.alert_severity or "High",
-                    },
-                    "notificationsByRole": {
-                        "state": "On" if contact.notify_roles else "Off",
-                        "roles": list(contact.notify_roles),
-                    },
-                },
-            }
-        )
+    contacts = (
+        [] if spec.security_contact is None else [security_contact_document(security, spec.security_contact)]
+    )
     emulator.add_collection(f"{security}/securityContacts", contacts)
     emulator.add_collection(f"{security}/alerts", defender_alert_documents(spec))
 

@@ -175,9 +175,13 @@ class DnsSecurityPolicySpec(_Spec):
 
 
 class SecurityContactSpec(_Spec):
+    enabled: bool = Field(default=True, description="isEnabled: False turns every notification off.")
     emails: list[str] = Field(default_factory=list)
     alert_severity: Literal["High", "Medium", "Low"] | None = Field(
         default=None, description="None: alert notifications off."
+    )
+    attack_path_risk_level: Literal["Critical", "High", "Medium", "Low"] | None = Field(
+        default=None, description="None: attack-path notifications off."
     )
     notify_roles: list[Literal["Owner", "AccountAdmin", "Contributor", "ServiceAdmin"]] = Field(
         default_factory=list

@@ -130,12 +130,18 @@ class SecuritySetting(_Model):
 
 
 class SecurityContact(_Model):
-    """The subscription's security contact. Addresses are not stored: only how many there are."""
+    """The subscription's security contact (Defender for Cloud email notifications). Addresses are not
+    stored: only how many there are."""
 
     name: str
+    enabled: bool = Field(default=True, description="isEnabled: False means nobody is notified.")
     email_count: int = 0
-    alert_notifications: str = Field(default="", description="'On' or 'Off'.")
+    alert_notifications: str = Field(default="", description="'On' or 'Off' (an Alert source is set).")
     alert_minimal_severity: str = Field(default="", description="'High', 'Medium' or 'Low'.")
+    attack_path_notifications: str = Field(default="", description="'On' or 'Off' (an AttackPath source).")
+    attack_path_minimal_risk_level: str = Field(
+        default="", description="'Critical', 'High', 'Medium' or 'Low'."
+    )
     notify_roles_state: str = Field(default="", description="'On' or 'Off'.")
     notify_roles: list[str] = Field(default_factory=list)
 

@@ -144,22 +144,34 @@ def endpoint_protection_enabled(inv: AzureInventory) -> Iterator[Verdict]:
 def _contact_verdicts(
     inv: AzureInventory, ok: str, bad: str, test: Callable[[SecurityContact], bool]
 ) -> Iterator[Verdict]:
+    """PASS when an enabled contact meets ``test``: a contact whose ``isEnabled`` is false sends nothing."""
     resource = f"{_subscription(inv)}/providers/Microsoft.Security/securityContacts/default"
     if inv.security_contacts is None:
         yield not_evaluated(resource, GLOBAL, inv.errors_for(GLOBAL, "security_contacts"))
         return
-    matching = [c for c in inv.security_contacts if test(c)]
+    matching = [c for c in inv.security_contacts if c.enabled and test(c)]
     if matching:
         yield passed(resource, GLOBAL, ok, contact=matching[0].name)
     elif not inv.security_contacts:
         yield failed(resource, GLOBAL, f"No security contact is configured: {bad}")
+    elif not any(c.enabled for c in inv.security_contacts):
+        yield failed(
+            resource,
+            GLOBAL,
+            f"The security contact is disabled (isEnabled false): {bad}",
+            contacts=[c.name for c in inv.security_contacts],
+        )
     else:
         yield failed(resource, GLOBAL, bad, contacts=[c.name for c in inv.security_contacts])
 
 
 CONTACT_REMEDIATION = (
-    "az security contact create --name default --emails {email} --alert-notifications on "
-    "--alerts-to-admins on"
+    "az rest --method put --url 'https://management.azure.com/subscriptions/{account}/providers/"
+    "Microsoft.Security/securityContacts/default?api-version=2023-12-01-preview' --body "
+    '\'{"properties": {"isEnabled": true, "emails": "{email}", "notificationsByRole": '
+    '{"state": "On", "roles": ["Owner"]}, "notificationsSources": [{"sourceType": '
+    '"Alert", "minimalSeverity": "High"}, {"sourceType": "AttackPath", '
+    '"minimalRiskLevel": "Critical"}]}}\''
 )
 
 
@@ -238,11 +250,53 @@ def security_contact_email(inv: AzureInventory) -> Iterator[Verdict]:
     datasets=("security_contacts",),
 )
 def alert_notifications_enabled(inv: AzureInventory) -> Iterator[Verdict]:
+    def test(contact: SecurityContact) -> bool:
+        return contact.alert_notifications.lower() == "on"
+
+    matching = [c for c in inv.security_contacts or [] if c.enabled and test(c)]
+    severity = matching[0].alert_minimal_severity if matching else ""
     yield from _contact_verdicts(
         inv,
-        "Alert notifications are on",
+        f"Alert notifications are on (severity {severity or 'unspecified'} or higher)",
         "Alert notifications are off",
-        lambda contact: contact.alert_notifications.lower() == "on",
+        test,
+    )
+
+
+@azure_check(
+    id="azure.defender.attack_path_notifications_enabled",
+    title="Defender for Cloud emails attack paths (notify about attack paths with a minimum risk level)",
+    severity=Severity.MEDIUM,
+    rationale="An attack path is a chain of exposures an attacker can walk to a critical asset; email "
+    "notification at or above a risk level gets it to the team when Defender finds it.",
+    risk="New attack paths to critical resources wait in the portal unseen.",
+    remediation=Remediation(
+        cli=CONTACT_REMEDIATION,
+        console=[
+            "Defender for Cloud > Environment settings > subscription > Email notifications.",
+            "Tick 'Notify about attack paths with the following risk level (or higher)' and choose Critical.",
+        ],
+        text="Add an AttackPath notification source (minimal risk level Critical or lower) to the "
+        "enabled security contact.",
+    ),
+    references=(
+        CONTACT_DOCS,
+        "https://learn.microsoft.com/en-us/azure/defender-for-cloud/how-to-manage-attack-path",
+    ),
+    module_section=CIS_SECTION,
+    datasets=("security_contacts",),
+)
+def attack_path_notifications_enabled(inv: AzureInventory) -> Iterator[Verdict]:
+    def test(contact: SecurityContact) -> bool:
+        return contact.attack_path_notifications.lower() == "on"
+
+    matching = [c for c in inv.security_contacts or [] if c.enabled and test(c)]
+    level = matching[0].attack_path_minimal_risk_level if matching else ""
+    yield from _contact_verdicts(
+        inv,
+        f"Attack-path notifications are on (risk level {level or 'unspecified'} or higher)",
+        "Attack-path notifications are off",
+        test,
     )
 
 

@@ -12,6 +12,7 @@ from auditor.emulators.arm_server import EMPTY_LIST, MAX_DELAY, NOT_JSON, ArmEmu
 from auditor.emulators.gcp_faults import FaultPlan
 
 PRICINGS = "/subscriptions/s/providers/Microsoft.Security/pricings"
+PRICINGS_URL = PRICINGS + "?api-version=2024-01-01"
 
 
 def _get_in_background(arm: ArmEmulator) -> tuple[threading.Thread, dict[str, object]]:
@@ -20,7 +21,7 @@ def _get_in_background(arm: ArmEmulator) -> tuple[threading.Thread, dict[str, ob
     def get() -> None:
         try:
             outcome["status"] = requests.get(
-                arm.url + PRICINGS, verify=str(arm.cert_path), timeout=60
+                arm.url + PRICINGS_URL, verify=str(arm.cert_path), timeout=60
             ).status_code
         except requests.ConnectionError as error:
             outcome["error"] = error
@@ -60,12 +61,12 @@ def test_a_slow_arm_path_answers_normally_after_its_delay_and_raw_bodies_go_out_
         verify = str(arm.cert_path)
         arm.add_fault(Fault("providers/Microsoft.Security/", delay=0.3, times=1))
         started = time.monotonic()
-        slow = requests.get(arm.url + PRICINGS, verify=verify, timeout=10)
+        slow = requests.get(arm.url + PRICINGS_URL, verify=verify, timeout=10)
         assert time.monotonic() - started >= 0.3
         assert slow.status_code == 200 and slow.json() == {"value": [{"name": "VirtualMachines"}]}
         for body in (NOT_JSON, EMPTY_LIST):
             arm.add_fault(Fault("providers/Microsoft.Security/", body=body, times=1))
-            answer = requests.get(arm.url + PRICINGS, verify=verify, timeout=10)
+            answer = requests.get(arm.url + PRICINGS_URL, verify=verify, timeout=10)
             assert (answer.status_code, answer.text) == (200, body)
 
 

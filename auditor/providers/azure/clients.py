@@ -15,6 +15,7 @@ from azure.core.credentials import TokenCredential
 from azure.core.pipeline import PipelineRequest
 from azure.core.pipeline.policies import SansIOHTTPPolicy
 
+from auditor.providers.azure.operations import api_version
 from auditor.providers.azure.options import AzureScanOptions
 from auditor.providers.azure.readonly import ApiCallCounter, ReadOnlyPolicy
 from auditor.providers.rate_limit import RateLimiter
@@ -53,7 +54,10 @@ def _monitor(credential: TokenCredential, subscription: str, **kwargs: Any) -> A
 def _resources(credential: TokenCredential, subscription: str, **kwargs: Any) -> Any:
     from azure.mgmt.resource.resources import ResourceManagementClient
 
-    return ResourceManagementClient(credential, subscription, **kwargs)
+    # This client takes its api-version once, for every operation (its operations take none per call).
+    return ResourceManagementClient(
+        credential, subscription, api_version=api_version("resources.list"), **kwargs
+    )
 
 
 def _dnsresolver(credential: TokenCredential, subscription: str, **kwargs: Any) -> Any:
@@ -109,12 +113,19 @@ class ClientPool:
     def subscription_client(self) -> Any:
         from azure.mgmt.resource.subscriptions import SubscriptionClient
 
-        return SubscriptionClient(self._credential, **self.client_kwargs())
+        # Subscriptions_List and Subscriptions_Get share one api-version, given once to the client.
+        return SubscriptionClient(
+            self._credential, api_version=api_version("subscriptions.get"), **self.client_kwargs()
+        )
 
     def management_groups_client(self) -> Any:
         from azure.mgmt.managementgroups import ManagementGroupsMgmtClient
 
-        return ManagementGroupsMgmtClient(self._credential, **self.client_kwargs())
+        return ManagementGroupsMgmtClient(
+            self._credential,
+            api_version=api_version("management_groups.get_descendants"),
+            **self.client_kwargs(),
+        )
 
     def close(self) -> None:
         with self._lock:

@@ -114,7 +114,9 @@ def _named(pool: ClientPool, client: Any, options: AzureScanOptions) -> Subscrip
     excluded = _lower(options.exclude_subscriptions)
     wanted = [s for s in options.subscriptions if s.lower() not in excluded]
     found = _start_failure(
-        "the subscriptions", SERVICE, lambda: [client.subscriptions.get(s) for s in wanted]
+        "the subscriptions",
+        SERVICE,
+        lambda: [client.subscriptions.get(s) for s in wanted],
     )
     return _split([(s, "") for s in found])
 

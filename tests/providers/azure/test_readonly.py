@@ -7,6 +7,7 @@ import pytest
 from auditor.emulators.arm_server import EmulatorCredential
 from auditor.providers.azure import ReadOnlyViolation
 from auditor.providers.azure.clients import ClientPool
+from auditor.providers.azure.operations import api_version
 from auditor.providers.azure.readonly import ApiCallCounter
 from tests.providers.azure.conftest import options_for
 from tests.providers.azure.estate import PROD
@@ -44,6 +45,9 @@ def test_a_write_is_refused_before_it_is_sent(arm, pool, service, write):
 
 def test_reads_pass_and_are_counted_by_operation(arm, pool):
     pool.counter.running("network", "network_security_groups.list_all")
-    assert len(list(pool.client("network", PROD).network_security_groups.list_all())) == 5
+    listed = pool.client("network", PROD).network_security_groups.list_all(
+        api_version=api_version("network_security_groups.list_all")
+    )
+    assert len(list(listed)) == 5
     assert pool.counter.snapshot() == {"network:network_security_groups.list_all": 3}
     assert {r.method for r in arm.requests} == {"GET"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.inventory.azure import ApplicationGateway, WafPolicy, location_key
+from auditor.providers.azure.operations import api_version
 from auditor.providers.azure.unit import Unit, UnitContext, text
 
 SERVICE = "network"
@@ -52,7 +53,13 @@ def collect(context: UnitContext) -> None:
         lambda: [
             _gateway(g)
             for g in context.call(
-                SERVICE, "application_gateways.list_all", lambda: list(client.application_gateways.list_all())
+                SERVICE,
+                "application_gateways.list_all",
+                lambda: list(
+                    client.application_gateways.list_all(
+                        api_version=api_version("application_gateways.list_all")
+                    )
+                ),
             )
         ],
     )
@@ -64,7 +71,11 @@ def collect(context: UnitContext) -> None:
             for p in context.call(
                 SERVICE,
                 "web_application_firewall_policies.list_all",
-                lambda: list(client.web_application_firewall_policies.list_all()),
+                lambda: list(
+                    client.web_application_firewall_policies.list_all(
+                        api_version=api_version("web_application_firewall_policies.list_all")
+                    )
+                ),
             )
         ],
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.inventory.azure import DefenderAlert
+from auditor.providers.azure.operations import api_version
 from auditor.providers.azure.unit import Unit, UnitContext, text
 from auditor.threats.categories import tactic_category
 
@@ -66,7 +67,13 @@ def collect(context: UnitContext) -> None:
     context.fill(
         DATASET,
         SERVICE,
-        lambda: unaddressed(context.call(SERVICE, "alerts.list", lambda: list(client.alerts.list()))),
+        lambda: unaddressed(
+            context.call(
+                SERVICE,
+                "alerts.list",
+                lambda: list(client.alerts.list(api_version=api_version("alerts.list"))),
+            )
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from auditor.inventory.azure import RESOURCE_DIAGNOSTICS
 from auditor.model import CollectionError
 from auditor.providers.azure.failures import ReadFailed
+from auditor.providers.azure.operations import api_version
 from auditor.providers.azure.unit import Unit, UnitContext
 from auditor.providers.azure.units.monitor import diagnostic_setting
 
@@ -22,7 +23,12 @@ def _with_settings(context: UnitContext, client: Any, resource: Any) -> Any:
             for s in context.call(
                 SERVICE,
                 "diagnostic_settings.list",
-                lambda: list(client.diagnostic_settings.list(resource_uri=resource.id.lstrip("/"))),
+                lambda: list(
+                    client.diagnostic_settings.list(
+                        resource_uri=resource.id.lstrip("/"),
+                        api_version=api_version("diagnostic_settings.list"),
+                    )
+                ),
                 resource=resource.id,
             )
         ]

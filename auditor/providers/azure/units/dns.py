@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.inventory.azure import DnsSecurityPolicy, location_key
+from auditor.providers.azure.operations import api_version
 from auditor.providers.azure.unit import Unit, UnitContext
 from auditor.providers.azure.units.network import resource_group
 
@@ -14,13 +15,21 @@ SERVICE = "dnsresolver"
 def _policies(context: UnitContext, client: Any) -> list[DnsSecurityPolicy]:
     policies = []
     for policy in context.call(
-        SERVICE, "dns_resolver_policies.list", lambda: list(client.dns_resolver_policies.list())
+        SERVICE,
+        "dns_resolver_policies.list",
+        lambda: list(
+            client.dns_resolver_policies.list(api_version=api_version("dns_resolver_policies.list"))
+        ),
     ):
         links = context.call(
             SERVICE,
             "dns_resolver_policy_virtual_network_links.list",
             lambda p=policy: list(
-                client.dns_resolver_policy_virtual_network_links.list(resource_group(p.id), p.name)
+                client.dns_resolver_policy_virtual_network_links.list(
+                    resource_group(p.id),
+                    p.name,
+                    api_version=api_version("dns_resolver_policy_virtual_network_links.list"),
+                )
             ),
             resource=policy.id,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.inventory.azure import ActivityLogAlert, AlertCondition, DiagnosticSetting, LogSetting
+from auditor.providers.azure.operations import api_version
 from auditor.providers.azure.unit import Unit, UnitContext
 
 SERVICE = "monitor"
@@ -68,7 +69,11 @@ def collect(context: UnitContext) -> None:
             for s in context.call(
                 SERVICE,
                 "subscription_diagnostic_settings.list",
-                lambda: list(client.subscription_diagnostic_settings.list()),
+                lambda: list(
+                    client.subscription_diagnostic_settings.list(
+                        api_version=api_version("subscription_diagnostic_settings.list")
+                    )
+                ),
             )
         ],
     )
@@ -80,7 +85,11 @@ def collect(context: UnitContext) -> None:
             for a in context.call(
                 SERVICE,
                 "activity_log_alerts.list_by_subscription_id",
-                lambda: list(client.activity_log_alerts.list_by_subscription_id()),
+                lambda: list(
+                    client.activity_log_alerts.list_by_subscription_id(
+                        api_version=api_version("activity_log_alerts.list_by_subscription_id")
+                    )
+                ),
             )
         ],
     )

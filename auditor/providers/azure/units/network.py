@@ -14,6 +14,7 @@ from auditor.inventory.azure import (
     location_key,
 )
 from auditor.providers.azure.failures import ReadFailed
+from auditor.providers.azure.operations import api_version
 from auditor.providers.azure.unit import Unit, UnitContext, text
 
 SERVICE = "network"
@@ -65,7 +66,9 @@ def _rule(rule: Any) -> SecurityRule:
 def _watchers(context: UnitContext, client: Any) -> list[NetworkWatcher]:
     watchers = []
     listed = context.call(
-        SERVICE, "network_watchers.list_all", lambda: list(client.network_watchers.list_all())
+        SERVICE,
+        "network_watchers.list_all",
+        lambda: list(client.network_watchers.list_all(api_version=api_version("network_watchers.list_all"))),
     )
     for watcher in listed:
         location = location_key(watcher.location or "")
@@ -75,7 +78,11 @@ def _watchers(context: UnitContext, client: Any) -> list[NetworkWatcher]:
                 for log in context.call(
                     SERVICE,
                     "flow_logs.list",
-                    lambda w=watcher: list(client.flow_logs.list(resource_group(w.id), w.name)),
+                    lambda w=watcher: list(
+                        client.flow_logs.list(
+                            resource_group(w.id), w.name, api_version=api_version("flow_logs.list")
+                        )
+                    ),
                     resource=watcher.id,
                 )
             ]
@@ -112,7 +119,11 @@ def collect(context: UnitContext) -> None:
             for nsg in context.call(
                 SERVICE,
                 "network_security_groups.list_all",
-                lambda: list(client.network_security_groups.list_all()),
+                lambda: list(
+                    client.network_security_groups.list_all(
+                        api_version=api_version("network_security_groups.list_all")
+                    )
+                ),
             )
         ],
     )
@@ -134,7 +145,11 @@ def collect(context: UnitContext) -> None:
                 ],
             )
             for vnet in context.call(
-                SERVICE, "virtual_networks.list_all", lambda: list(client.virtual_networks.list_all())
+                SERVICE,
+                "virtual_networks.list_all",
+                lambda: list(
+                    client.virtual_networks.list_all(api_version=api_version("virtual_networks.list_all"))
+                ),
             )
         ],
     )

@@ -17,7 +17,9 @@ def collect(context: UnitContext) -> None:
         lambda: [
             KeyVault(id=r.id, name=r.name, location=location_key(r.location or ""))
             for r in context.call(
-                SERVICE, "resources.list", lambda: list(client.resources.list(filter=KEY_VAULT_FILTER))
+                SERVICE,
+                "resources.list",
+                lambda: list(client.resources.list(filter=KEY_VAULT_FILTER)),
             )
         ],
     )
