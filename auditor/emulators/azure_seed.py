@@ -14,6 +14,7 @@ from auditor.emulators.estate_azure import (
     PLANS,
     AzureEstate,
     AzureSubscriptionEstate,
+    DefenderPlanSpec,
     DiagnosticsSpec,
     FlowLogSpec,
     RuleSpec,
@@ -100,6 +101,75 @@ def _flow_log(subscription: str, location: str, name: str, target: str, spec: Fl
             "provisioningState": "Succeeded",
         },
     }
+
+
+def pricing_document(security: str, plan: str, spec: str | DefenderPlanSpec) -> dict[str, Any]:
+    """A plan as api-version 2024-01-01 lists it: a Standard plan carries its coverage of the
+    subscription's resources and its extensions (each ``isEnabled`` "True"/"False", a failed enablement
+    with ``operationStatus`` Failed)."""
+    detail = spec if isinstance(spec, DefenderPlanSpec) else DefenderPlanSpec(tier=spec)  # type: ignore[arg-type]
+    properties: dict[str, Any] = {"pricingTier": detail.tier, "freeTrialRemainingTime": "P0D"}
+    if detail.sub_plan:
+        properties["subPlan"] = detail.sub_plan
+    if detail.tier == "Standard":
+        properties["enablementTime"] = "2026-01-05T09:00:00Z"
+        properties["resourcesCoverageStatus"] = detail.coverage or "FullyCovered"
+    elif detail.coverage is not None:
+        properties["resourcesCoverageStatus"] = detail.coverage
+    if detail.extensions:
+        properties["extensions"] = [_extension(name, state) for name, state in detail.extensions.items()]
+    return {
+        "id": f"{security}/pricings/{plan}",
+        "name": plan,
+        "type": "Microsoft.Security/pricings",
+        "properties": properties,
+    }
+
+
+def _extension(name: str, state: bool | str) -> dict[str, Any]:
+    extension: dict[str, Any] = {"name": name, "isEnabled": "False" if state is False else "True"}
+    if state == "failed":
+        extension["operationStatus"] = {
+            "code": "Failed",
+            "message": f"The {name} extension could not be enabled: the subscription is missing a "
+            "required resource provider registration.",
+        }
+    elif state is True:
+        extension["operationStatus"] = {"code": "Succeeded", "message": "Successfully updated pricing"}
+    return extension
+
+
+_TLS12_CIPHERS = [
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+]
+_LEGACY_CIPHERS = [*_TLS12_CIPHERS, "TLS_RSA_WITH_AES_256_CBC_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA"]
+SSL_PREDEFINED_POLICIES = (
+    # name, minProtocolVersion (Microsoft's published predefined policies)
+    ("AppGwSslPolicy20150501", "TLSv1_0", _LEGACY_CIPHERS),
+    ("AppGwSslPolicy20170401", "TLSv1_1", _LEGACY_CIPHERS),
+    ("AppGwSslPolicy20170401S", "TLSv1_2", _LEGACY_CIPHERS),
+    ("AppGwSslPolicy20220101", "TLSv1_2", _TLS12_CIPHERS),
+    ("AppGwSslPolicy20220101S", "TLSv1_2", _TLS12_CIPHERS[:2]),
+)
+
+
+def ssl_predefined_policy_documents(subscription: str) -> list[dict[str, Any]]:
+    """The predefined SSL policies ARM lists for Application Gateway, with each one's minimum protocol."""
+    base = (
+        f"/subscriptions/{subscription}/resourceGroups//providers/Microsoft.Network/"
+        "ApplicationGatewayAvailableSslOptions/default/ApplicationGatewaySslPredefinedPolicy"
+    )
+    return [
+        {
+            "id": f"{base}/{name}",
+            "name": name,
+            "properties": {"cipherSuites": list(ciphers), "minProtocolVersion": version},
+        }
+        for name, version, ciphers in SSL_PREDEFINED_POLICIES
+    ]
 
 
 def security_contact_document(security: str, contact: SecurityContactSpec) -> dict[str, Any]:
@@ -205,15 +275,7 @@ def _seed_subscription(spec: AzureSubscriptionEstate, emulator: ArmEmulator) -> 
     security = f"{root}/providers/Microsoft.Security"
 
     # Defender for Cloud
-    pricings = [
-        {
-            "id": f"{security}/pricings/{plan}",
-            "name": plan,
-            "type": "Microsoft.Security/pricings",
-            "properties": {"pricingTier": spec.defender.get(plan, "Free"), "freeTrialRemainingTime": "P0D"},  # type: ignore[call-overload]
-        }
-        for plan in PLANS
-    ]
+    pricings = [pricing_document(security, plan, spec.defender.get(plan, "Free")) for plan in PLANS]  # type: ignore[call-overload]
     emulator.add_collection(f"{security}/pricings", pricings, paged=False)
     emulator.add_collection(
         f"{security}/autoProvisioningSettings",
@@ -370,10 +432,14 @@ def _seed_subscription(spec: AzureSubscriptionEstate, emulator: ArmEmulator) -> 
     for gateway in spec.application_gateways:
         properties: dict[str, Any] = {
             "sku": {"name": gateway.tier, "tier": gateway.tier, "capacity": 2},
-            "sslPolicy": {"policyType": "Custom", "minProtocolVersion": gateway.min_tls},
             "enableHttp2": gateway.http2,
             "provisioningState": "Succeeded",
+            "defaultPredefinedSslPolicy": gateway.default_ssl_policy,
         }
+        if gateway.min_tls is not None:
+            properties["sslPolicy"] = {"policyType": "Custom", "minProtocolVersion": gateway.min_tls}
+        elif gateway.ssl_policy_name is not None:
+            properties["sslPolicy"] = {"policyType": "Predefined", "policyName": gateway.ssl_policy_name}
         if gateway.waf_policy is not None:
             properties["firewallPolicy"] = {"id": policy_ids[gateway.waf_policy]}
         gateways.append(
@@ -392,6 +458,10 @@ def _seed_subscription(spec: AzureSubscriptionEstate, emulator: ArmEmulator) -> 
             else [],
         )
     emulator.add_collection(f"{root}/providers/Microsoft.Network/applicationGateways", gateways)
+    emulator.add_collection(
+        f"{root}/providers/Microsoft.Network/applicationGatewayAvailableSslOptions/default/predefinedPolicies",
+        ssl_predefined_policy_documents(sub),
+    )
     policies = []
     for policy in spec.waf_policies:
         rule_sets = [{"ruleSetType": "Microsoft_DefaultRuleSet", "ruleSetVersion": "2.1"}]

@@ -35,6 +35,7 @@ __all__ = [
     "AzureEstate",
     "AzureSubscriptionEstate",
     "DefenderAlertSpec",
+    "DefenderPlanSpec",
     "DiagnosticsSpec",
     "FlowLogSpec",
     "ManagementGroupSpec",
@@ -148,15 +149,38 @@ class WafPolicySpec(_Spec):
     bot_protection: bool = False
 
 
+PredefinedSslPolicy = Literal[
+    "AppGwSslPolicy20150501",
+    "AppGwSslPolicy20170401",
+    "AppGwSslPolicy20170401S",
+    "AppGwSslPolicy20220101",
+    "AppGwSslPolicy20220101S",
+]
+
+
 class AppGatewaySpec(_Spec):
+    """A gateway's SSL policy is one of: a custom policy (``min_tls``), a predefined one
+    (``ssl_policy_name``), or none (neither): the gateway then runs on ``default_ssl_policy``, which ARM
+    reports as ``defaultPredefinedSslPolicy``."""
+
     name: Name
     location: Location
     resource_group: Name = "rg-network"
     tier: Literal["Standard_v2", "WAF_v2", "Standard", "WAF"] = "WAF_v2"
     waf_policy: Name | None = None
-    min_tls: Literal["TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3"] = "TLSv1_2"
+    min_tls: Literal["TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3"] | None = "TLSv1_2"
+    ssl_policy_name: PredefinedSslPolicy | None = None
+    default_ssl_policy: PredefinedSslPolicy = "AppGwSslPolicy20220101"
     http2: bool = True
     diagnostics: DiagnosticsSpec | None = None
+
+    @model_validator(mode="after")
+    def _one_ssl_policy(self) -> AppGatewaySpec:
+        if self.ssl_policy_name is not None and self.min_tls is not None:
+            raise ValueError(
+                "give min_tls (a custom SSL policy) or ssl_policy_name (a predefined one), not both"
+            )
+        return self
 
 
 class KeyVaultSpec(_Spec):
@@ -238,12 +262,25 @@ class DefenderAlertSpec(_Spec):
     started: datetime = datetime(2026, 11, 27, 3, 14, tzinfo=UTC)
 
 
+class DefenderPlanSpec(_Spec):
+    """A Defender plan in detail: its tier, sub-plan, how much of the subscription it covers, and its
+    extensions (components such as AgentlessVmScanning): on, off, or 'failed' (on, but its enablement
+    failed: ``operationStatus.code`` Failed)."""
+
+    tier: Literal["Standard", "Free"] = "Standard"
+    sub_plan: str = ""
+    coverage: Literal["FullyCovered", "PartiallyCovered", "NotCovered"] | None = Field(
+        default=None, description="resourcesCoverageStatus; None: not sent (a Free plan)."
+    )
+    extensions: dict[Name, bool | Literal["failed"]] = Field(default_factory=dict)
+
+
 class AzureSubscriptionEstate(_Spec):
     id: Uuid
     name: str = ""
     state: Literal["Enabled", "Disabled", "Warned", "PastDue", "Expired", "Deleted"] = "Enabled"
-    defender: dict[PlanName, Literal["Standard", "Free"]] = Field(
-        default_factory=dict, description="Plans not named are Free."
+    defender: dict[PlanName, Literal["Standard", "Free"] | DefenderPlanSpec] = Field(
+        default_factory=dict, description="Plans not named are Free; a tier alone, or the plan in detail."
     )
     endpoint_protection: bool = False
     auto_provisioning: bool = False

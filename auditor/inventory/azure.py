@@ -110,10 +110,24 @@ class DefenderPlan(_Model):
     sub_plan: str = ""
     deprecated: bool = False
     extensions: dict[str, bool] = Field(default_factory=dict, description="Plan extensions: name -> enabled.")
+    extension_failures: dict[str, str] = Field(
+        default_factory=dict,
+        description="Extensions whose enablement failed (operationStatus Failed): message.",
+    )
+    resources_coverage_status: str = Field(
+        default="",
+        description="resourcesCoverageStatus: 'FullyCovered', 'PartiallyCovered' (some resources of the "
+        "subscription are not protected, e.g. set to Free at resource level) or 'NotCovered'; '' when "
+        "not sent.",
+    )
 
     @property
     def enabled(self) -> bool:
         return self.tier.lower() == "standard"
+
+    @property
+    def partially_covered(self) -> bool:
+        return self.resources_coverage_status.lower() in ("partiallycovered", "notcovered")
 
 
 class AutoProvisioningSetting(_Model):
@@ -175,6 +189,11 @@ class DefenderAlert(_Model):
     def resource_group(self) -> str:
         """The alert's resource group ('' for an alert at subscription scope)."""
         return _segment_after(self.id, "resourcegroups")
+
+
+def resource_group_of(resource_id: str) -> str:
+    """The resource group an ARM id names ('' for a subscription-level id)."""
+    return _segment_after(resource_id, "resourcegroups")
 
 
 def _segment_after(resource_id: str, key: str) -> str:
@@ -272,15 +291,28 @@ class ApplicationGateway(_Model):
     waf_config_mode: str = ""
     waf_config_request_body_check: bool | None = None
     firewall_policy_id: str = ""
-    ssl_policy_type: str = ""
+    ssl_policy_type: str = Field(
+        default="", description="'Predefined', 'Custom', 'CustomV2'; '' with no sslPolicy."
+    )
     ssl_policy_name: str = ""
     ssl_min_protocol_version: str = ""
+    default_predefined_ssl_policy: str = Field(
+        default="", description="defaultPredefinedSslPolicy: the policy a gateway without sslPolicy runs on."
+    )
     http2_enabled: bool = False
     diagnostic_settings: list[DiagnosticSetting] | None = None
 
     @property
     def is_waf_sku(self) -> bool:
         return self.sku_tier.lower().startswith("waf")
+
+
+class SslPredefinedPolicy(_Model):
+    """A predefined Application Gateway SSL policy as ARM lists it (availableSslOptions)."""
+
+    name: str
+    min_protocol_version: str = Field(default="", description="'TLSv1_0' ... 'TLSv1_3'.")
+    cipher_suites: list[str] = Field(default_factory=list)
 
 
 class WafPolicy(_Model):
@@ -338,6 +370,7 @@ DATASETS: tuple[str, ...] = (
     "network_security_groups",
     "virtual_networks",
     "application_gateways",
+    "ssl_predefined_policies",
     "waf_policies",
     "key_vaults",
     "dns_security_policies",
@@ -370,6 +403,9 @@ class AzureInventory(InventoryBase):
     network_security_groups: list[NetworkSecurityGroup] | None = None
     virtual_networks: list[VirtualNetwork] | None = None
     application_gateways: list[ApplicationGateway] | None = None
+    ssl_predefined_policies: list[SslPredefinedPolicy] | None = Field(
+        default=None, description="The predefined SSL policies and their minimum TLS versions."
+    )
     waf_policies: list[WafPolicy] | None = None
     key_vaults: list[KeyVault] | None = None
     dns_security_policies: list[DnsSecurityPolicy] | None = None

@@ -67,14 +67,36 @@ def _register_plan(plan: str, what: str, slug: str, severity: Severity, module: 
             yield not_applicable(
                 resource, GLOBAL, f"Defender plan {plan} is not offered to this subscription"
             )
+        elif found.enabled and found.partially_covered:
+            yield failed(
+                resource,
+                GLOBAL,
+                f"Defender plan {plan} is at Standard tier but does not cover every resource of the "
+                f"subscription (resourcesCoverageStatus {found.resources_coverage_status}): resources "
+                "set to Free at resource level, or excluded, are unprotected",
+                **_plan_evidence(found),
+            )
         elif found.enabled:
             yield passed(
-                resource, GLOBAL, f"Defender plan {plan} is at Standard tier", sub_plan=found.sub_plan
+                resource, GLOBAL, f"Defender plan {plan} is at Standard tier", **_plan_evidence(found)
             )
         else:
             yield failed(
                 resource, GLOBAL, f"Defender plan {plan} is at {found.tier or 'no'} tier, not Standard"
             )
+
+
+def _plan_evidence(plan: DefenderPlan) -> dict[str, object]:
+    """The plan's sub-plan, coverage and extensions (components), failed enablements named."""
+    evidence: dict[str, object] = {"sub_plan": plan.sub_plan}
+    if plan.resources_coverage_status:
+        evidence["coverage"] = plan.resources_coverage_status
+    if plan.extensions:
+        evidence["extensions_on"] = sorted(name for name, on in plan.extensions.items() if on)
+        evidence["extensions_off"] = sorted(name for name, on in plan.extensions.items() if not on)
+    if plan.extension_failures:
+        evidence["extensions_failed"] = dict(sorted(plan.extension_failures.items()))
+    return evidence
 
 
 PLANS = (
@@ -106,6 +128,92 @@ PLANS = (
 )
 for _plan in PLANS:
     _register_plan(*_plan)
+
+
+def _register_extension(plan: str, extension: str, slug: str, what: str, docs: str) -> None:
+    """One check per plan extension (a component of the plan, such as Defender for Servers' agentless
+    scanning): the plan is on and the extension is enabled, and its enablement did not fail."""
+
+    @azure_check(
+        id=f"azure.defender.{slug}_enabled",
+        title=f"Defender for Cloud's {what} component is on (plan {plan}, extension {extension})",
+        severity=Severity.MEDIUM,
+        rationale=f"{what} is a component of the {plan} plan (Plan 2 for servers); the plan can be at "
+        "Standard tier with the component off, so the plan check alone does not prove it runs.",
+        risk=f"The protection {what} gives is missing although the plan looks on.",
+        remediation=Remediation(
+            cli=(
+                f"az security pricing create --name {plan} --tier Standard --subplan P2 "
+                f"--extensions name={extension} isEnabled=True"
+            ),
+            console=[
+                "Defender for Cloud > Environment settings > the subscription > Defender plans.",
+                f"{plan} > Settings (Monitoring coverage): turn {what} On and save.",
+            ],
+            text=f"Enable the {extension} extension of the {plan} plan.",
+        ),
+        references=(docs, PRICING_DOCS),
+        module_section=CIS_SECTION,
+        datasets=("defender_plans",),
+    )
+    def check(inv: AzureInventory) -> Iterator[Verdict]:
+        resource = f"{_subscription(inv)}/providers/Microsoft.Security/pricings/{plan}"
+        if inv.defender_plans is None:
+            yield not_evaluated(resource, GLOBAL, inv.errors_for(GLOBAL, "defender_plans"))
+            return
+        found = next((p for p in inv.defender_plans if p.name.lower() == plan.lower()), None)
+        if found is None:
+            yield not_applicable(
+                resource, GLOBAL, f"Defender plan {plan} is not offered to this subscription"
+            )
+            return
+        state = found.extensions.get(extension)
+        failure = found.extension_failures.get(extension)
+        if not found.enabled:
+            yield failed(resource, GLOBAL, f"Defender plan {plan} is off, so its {what} component is too")
+        elif failure is not None:
+            yield failed(
+                resource,
+                GLOBAL,
+                f"{what} ({extension}) of plan {plan} is on but its enablement failed: {failure}",
+                sub_plan=found.sub_plan,
+            )
+        elif state is None:
+            yield failed(
+                resource,
+                GLOBAL,
+                f"Plan {plan} (sub-plan {found.sub_plan or 'none'}) has no {extension} extension: "
+                f"{what} needs Plan 2",
+                sub_plan=found.sub_plan,
+            )
+        elif state:
+            yield passed(
+                resource, GLOBAL, f"{what} ({extension}) of plan {plan} is on", sub_plan=found.sub_plan
+            )
+        else:
+            yield failed(
+                resource, GLOBAL, f"{what} ({extension}) of plan {plan} is off", sub_plan=found.sub_plan
+            )
+
+
+EXTENSIONS = (
+    (
+        "VirtualMachines",
+        "AgentlessVmScanning",
+        "servers_agentless_scanning",
+        "Agentless scanning for machines",
+        "https://learn.microsoft.com/en-us/azure/defender-for-cloud/enable-agentless-scanning-vms",
+    ),
+    (
+        "VirtualMachines",
+        "FileIntegrityMonitoring",
+        "servers_file_integrity_monitoring",
+        "File Integrity Monitoring",
+        "https://learn.microsoft.com/en-us/azure/defender-for-cloud/file-integrity-monitoring-enable-defender-endpoint",
+    ),
+)
+for _extension in EXTENSIONS:
+    _register_extension(*_extension)
 
 
 @azure_check(

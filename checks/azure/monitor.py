@@ -107,8 +107,16 @@ def activity_log_categories(inv: AzureInventory) -> Iterator[Verdict]:
     )
 
 
+def _scope_key(scope: str) -> str:
+    """An ARM scope compared as ARM does: case-insensitive, with or without the leading slash (the spec's
+    examples write ``subscriptions/{id}``, the portal ``/subscriptions/{id}``), no trailing slash."""
+    return "/" + scope.strip().strip("/").lower()
+
+
 def _covers(alert: ActivityLogAlert, subscription: str) -> bool:
-    return alert.enabled and any(scope.rstrip("/").lower() == subscription.lower() for scope in alert.scopes)
+    """The alert is on and scoped to the whole subscription (a resource group or resource scope watches
+    only part of it)."""
+    return alert.enabled and any(_scope_key(scope) == _scope_key(subscription) for scope in alert.scopes)
 
 
 def _register_alert(slug: str, title: str, operation: str | None, category: str = "Administrative") -> None:

@@ -19,6 +19,7 @@ from auditor.inventory.azure import (
     FlowLog,
     SecurityRule,
     WafPolicy,
+    resource_group_of,
 )
 from auditor.model import Remediation, Severity
 from auditor.registry import Verdict, azure_check, failed, not_applicable, not_evaluated, passed
@@ -469,14 +470,31 @@ def application_gateway_waf_enabled(inv: AzureInventory) -> Iterator[Verdict]:
             )
 
 
-TLS12_PREDEFINED = frozenset({"appgwsslpolicy20170401s", "appgwsslpolicy20220101", "appgwsslpolicy20220101s"})
+TLS12_OR_HIGHER = frozenset({"tlsv1_2", "tlsv1_3"})
+CUSTOM_POLICY_TYPES = frozenset({"custom", "customv2"})
+
+
+def _effective_ssl_policy(gateway: ApplicationGateway) -> tuple[str, str]:
+    """(how the gateway's policy is set, the predefined policy's name or '' for a custom policy): an
+    explicit custom or predefined ``sslPolicy``, or none, when the gateway runs on the default predefined
+    policy ARM reports as ``defaultPredefinedSslPolicy``."""
+    kind = gateway.ssl_policy_type.lower()
+    if kind in CUSTOM_POLICY_TYPES:
+        return gateway.ssl_policy_type, ""
+    if gateway.ssl_policy_name:
+        return "Predefined", gateway.ssl_policy_name
+    if gateway.ssl_min_protocol_version:  # a policy with a minimum and no type is a custom one
+        return "Custom", ""
+    return "default", gateway.default_predefined_ssl_policy
 
 
 @azure_check(
     id="azure.network.application_gateway_tls_min_version",
     title="Application Gateway SSL policy requires TLS 1.2 or higher",
     severity=Severity.MEDIUM,
-    rationale="TLS 1.0 and 1.1 have known weaknesses and are deprecated.",
+    rationale="TLS 1.0 and 1.1 have known weaknesses and are deprecated. A gateway without an explicit SSL "
+    "policy runs on its default predefined policy (defaultPredefinedSslPolicy), judged by that policy's "
+    "minimum protocol as ARM lists it.",
     risk="Clients can be downgraded to weak protocol versions.",
     remediation=Remediation(
         cli="az network application-gateway ssl-policy set --resource-group {resource_group} --gateway-name "
@@ -491,26 +509,60 @@ TLS12_PREDEFINED = frozenset({"appgwsslpolicy20170401s", "appgwsslpolicy20220101
         "https://learn.microsoft.com/en-us/azure/application-gateway/application-gateway-ssl-policy-overview",
     ),
     module_section=CIS_NETWORK,
-    datasets=("application_gateways",),
+    datasets=("application_gateways", "ssl_predefined_policies"),
 )
 def application_gateway_tls_min_version(inv: AzureInventory) -> Iterator[Verdict]:
+    predefined = {p.name.lower(): p for p in inv.ssl_predefined_policies or []}
     for gateway in _gateways(inv):
         if isinstance(gateway, Verdict):
             yield gateway
             continue
-        version = gateway.ssl_min_protocol_version
-        if version in ("TLSv1_2", "TLSv1_3") or gateway.ssl_policy_name.lower() in TLS12_PREDEFINED:
-            yield passed(
-                gateway.id,
-                gateway.location,
-                f"Gateway {gateway.name} requires {version or gateway.ssl_policy_name}",
-            )
-        else:
-            shown = version or gateway.ssl_policy_name or "the default SSL policy"
+        how, name = _effective_ssl_policy(gateway)
+        evidence = {"policy": how, "gateway": gateway.name, "resource_group": resource_group_of(gateway.id)}
+        if how.lower() in CUSTOM_POLICY_TYPES:
+            version, shown = gateway.ssl_min_protocol_version, f"{how} policy"
+        elif not name:
             yield failed(
                 gateway.id,
                 gateway.location,
-                f"Gateway {gateway.name} accepts protocols below TLS 1.2 ({shown})",
+                f"Gateway {gateway.name} has no SSL policy and ARM reports no default predefined policy "
+                "for it",
+                **evidence,
+            )
+            continue
+        elif inv.ssl_predefined_policies is None:
+            yield not_evaluated(
+                gateway.id, gateway.location, inv.errors_for(GLOBAL, "ssl_predefined_policies")
+            )
+            continue
+        elif name.lower() not in predefined:
+            yield failed(
+                gateway.id,
+                gateway.location,
+                f"Gateway {gateway.name} uses SSL policy {name}, which is not among the predefined policies "
+                "ARM lists",
+                policy_name=name,
+                **evidence,
+            )
+            continue
+        else:
+            version = predefined[name.lower()].min_protocol_version
+            shown = f"{'default ' if how == 'default' else ''}predefined policy {name}"
+        evidence |= {"policy_name": name, "min_protocol_version": version}
+        if version.lower() in TLS12_OR_HIGHER:
+            yield passed(
+                gateway.id,
+                gateway.location,
+                f"Gateway {gateway.name} requires {version} ({shown})",
+                **evidence,
+            )
+        else:
+            yield failed(
+                gateway.id,
+                gateway.location,
+                f"Gateway {gateway.name} accepts protocols below TLS 1.2 ({shown}: minimum "
+                f"{version or 'not set'})",
+                **evidence,
             )
 
 

@@ -55,8 +55,24 @@ def test_activity_log_alerts(check, operation, category):
     assert status(_alert(operation, category, groups=[])) is Status.FAIL
     assert status(_alert(operation, category, enabled=False)) is Status.FAIL
     assert status(_alert(operation, category, scope=f"{SUB}/resourceGroups/one")) is Status.FAIL
+    assert status(_alert(operation, category, scope=f"{SUB}/resourceGroups/one".lstrip("/"))) is Status.FAIL
     assert status(_alert("Microsoft.Compute/virtualMachines/write")) is Status.FAIL
     assert (
         one_status(check, azure_inventory(errors=[azure_error("activity_log_alerts", "monitor")]))
         is Status.ERROR
     )
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        SUB,  # the portal's form
+        SUB.lstrip("/"),  # the REST spec examples' form: subscriptions/{id}
+        SUB.upper(),
+        SUB.lstrip("/").upper() + "/",
+    ],
+)
+def test_an_alert_covers_its_subscription_whatever_form_its_scope_takes(scope):
+    check = "azure.monitor.alert_service_health"
+    alert = _alert(None, "ServiceHealth", scope=scope)
+    assert one_status(check, azure_inventory(activity_log_alerts=[alert])) is Status.PASS

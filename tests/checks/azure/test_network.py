@@ -254,19 +254,52 @@ def test_application_gateway_waf():
     assert one_status(check, azure_inventory(errors=[azure_error("application_gateways")])) is Status.ERROR
 
 
+PREDEFINED = [
+    {"name": "AppGwSslPolicy20150501", "min_protocol_version": "TLSv1_0"},
+    {"name": "AppGwSslPolicy20220101", "min_protocol_version": "TLSv1_2"},
+]
+TLS = "azure.network.application_gateway_tls_min_version"
+
+
+@pytest.mark.parametrize(
+    ("gateway", "status"),
+    [
+        ({"ssl_policy_type": "Custom", "ssl_min_protocol_version": "TLSv1_2"}, Status.PASS),
+        ({"ssl_policy_type": "CustomV2", "ssl_min_protocol_version": "TLSv1_3"}, Status.PASS),
+        ({"ssl_policy_type": "Custom", "ssl_min_protocol_version": "TLSv1_0"}, Status.FAIL),
+        ({"ssl_policy_type": "Custom"}, Status.FAIL),  # a custom policy with no minimum set
+        ({"ssl_policy_type": "Predefined", "ssl_policy_name": "AppGwSslPolicy20220101"}, Status.PASS),
+        ({"ssl_policy_type": "Predefined", "ssl_policy_name": "AppGwSslPolicy20150501"}, Status.FAIL),
+        ({"default_predefined_ssl_policy": "AppGwSslPolicy20220101"}, Status.PASS),  # no sslPolicy
+        ({"default_predefined_ssl_policy": "AppGwSslPolicy20150501"}, Status.FAIL),
+        ({"ssl_policy_name": "AppGwSslPolicy20991231"}, Status.FAIL),  # not among those ARM lists
+        ({}, Status.FAIL),  # neither a policy nor a default: nothing proves TLS 1.2
+    ],
+)
+def test_a_gateway_is_judged_by_its_policy_or_else_its_default_predefined_one(gateway, status):
+    inventory = azure_inventory(
+        application_gateways=[_gateway(**gateway)], ssl_predefined_policies=PREDEFINED
+    )
+    assert one_status(TLS, inventory) is status
+
+
+def test_a_predefined_policy_is_not_judged_when_the_predefined_policies_were_not_read():
+    gateways = [
+        _gateway(default_predefined_ssl_policy="AppGwSslPolicy20220101"),
+        _gateway(id=f"{SUB}/gateways/custom", ssl_policy_type="Custom", ssl_min_protocol_version="TLSv1_2"),
+    ]
+    unread = azure_inventory(application_gateways=gateways, errors=[azure_error("ssl_predefined_policies")])
+    assert by_resource(TLS, unread) == {
+        f"{SUB}/gateways/gw": Status.ERROR,
+        f"{SUB}/gateways/custom": Status.PASS,
+    }
+    assert one_status(TLS, azure_inventory(application_gateways=[])) is Status.NOT_APPLICABLE
+    assert one_status(TLS, azure_inventory(errors=[azure_error("application_gateways")])) is Status.ERROR
+
+
 @pytest.mark.parametrize(
     ("check", "good", "bad"),
     [
-        (
-            "azure.network.application_gateway_tls_min_version",
-            {"ssl_min_protocol_version": "TLSv1_2"},
-            {"ssl_min_protocol_version": "TLSv1_0"},
-        ),
-        (
-            "azure.network.application_gateway_tls_min_version",
-            {"ssl_policy_name": "AppGwSslPolicy20220101"},
-            {},
-        ),
         (
             "azure.network.application_gateway_http2_enabled",
             {"http2_enabled": True},

@@ -1,10 +1,11 @@
-"""Application gateways (SKU, in-gateway WAF configuration, SSL policy, HTTP/2) and WAF policies."""
+"""Application gateways (SKU, in-gateway WAF configuration, SSL policy or the default predefined one,
+HTTP/2), the predefined SSL policies with their minimum TLS versions, and WAF policies."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from auditor.inventory.azure import ApplicationGateway, WafPolicy, location_key
+from auditor.inventory.azure import ApplicationGateway, SslPredefinedPolicy, WafPolicy, location_key
 from auditor.providers.azure.operations import api_version
 from auditor.providers.azure.unit import Unit, UnitContext, text
 
@@ -26,7 +27,16 @@ def _gateway(gateway: Any) -> ApplicationGateway:
         ssl_policy_type=text(getattr(ssl, "policy_type", "")),
         ssl_policy_name=text(getattr(ssl, "policy_name", "")),
         ssl_min_protocol_version=text(getattr(ssl, "min_protocol_version", "")),
+        default_predefined_ssl_policy=text(getattr(gateway, "default_predefined_ssl_policy", None)),
         http2_enabled=bool(gateway.enable_http2),
+    )
+
+
+def _predefined(policy: Any) -> SslPredefinedPolicy:
+    return SslPredefinedPolicy(
+        name=policy.name,
+        min_protocol_version=text(policy.min_protocol_version),
+        cipher_suites=[text(c) for c in policy.cipher_suites or []],
     )
 
 
@@ -64,6 +74,22 @@ def collect(context: UnitContext) -> None:
         ],
     )
     context.fill(
+        "ssl_predefined_policies",
+        SERVICE,
+        lambda: [
+            _predefined(p)
+            for p in context.call(
+                SERVICE,
+                "application_gateways.list_available_ssl_predefined_policies",
+                lambda: list(
+                    client.application_gateways.list_available_ssl_predefined_policies(
+                        api_version=api_version("application_gateways.list_available_ssl_predefined_policies")
+                    )
+                ),
+            )
+        ],
+    )
+    context.fill(
         "waf_policies",
         SERVICE,
         lambda: [
@@ -81,4 +107,8 @@ def collect(context: UnitContext) -> None:
     )
 
 
-UNIT = Unit(service="applicationgateway", datasets=("application_gateways", "waf_policies"), collect=collect)
+UNIT = Unit(
+    service="applicationgateway",
+    datasets=("application_gateways", "ssl_predefined_policies", "waf_policies"),
+    collect=collect,
+)

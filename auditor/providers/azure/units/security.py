@@ -19,16 +19,19 @@ SERVICE = "security"
 
 
 def _plan(pricing: Any) -> DefenderPlan:
-    extensions = {
-        text(e.name): text(e.is_enabled).lower() == "true"
-        for e in (getattr(pricing, "extensions", None) or [])
-    }
+    extensions = getattr(pricing, "extensions", None) or []
     return DefenderPlan(
         name=pricing.name,
         tier=text(pricing.pricing_tier),
         sub_plan=pricing.sub_plan or "",
         deprecated=bool(getattr(pricing, "deprecated", False)),
-        extensions=extensions,
+        resources_coverage_status=text(getattr(pricing, "resources_coverage_status", None)),
+        extensions={text(e.name): text(e.is_enabled).lower() == "true" for e in extensions},
+        extension_failures={
+            text(e.name): (getattr(e.operation_status, "message", None) or "")
+            for e in extensions
+            if text(getattr(getattr(e, "operation_status", None), "code", None)).lower() == "failed"
+        },
     )
 
 
