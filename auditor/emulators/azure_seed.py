@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from auditor.emulators.arm_server import ArmEmulator
@@ -35,6 +36,11 @@ def resource_id(subscription: str, group: str, provider_type: str, name: str) ->
 
 def workspace_id(subscription: str, workspace: str) -> str:
     return resource_id(subscription, MONITORING_GROUP, "Microsoft.OperationalInsights/workspaces", workspace)
+
+
+def workspace_guid(subscription: str, workspace: str) -> str:
+    """The workspace's GUID (its customer id), stable for a given subscription and name."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, workspace_id(subscription, workspace)))
 
 
 def watcher_name(location: str) -> str:
@@ -77,8 +83,11 @@ def _rule(spec: RuleSpec) -> dict[str, Any]:
 def _flow_log(subscription: str, location: str, name: str, target: str, spec: FlowLogSpec) -> dict[str, Any]:
     analytics: dict[str, Any] = {"enabled": spec.traffic_analytics, "trafficAnalyticsInterval": 10}
     if spec.workspace is not None:
-        analytics["workspaceResourceId"] = workspace_id(subscription, spec.workspace)
-        analytics["workspaceRegion"] = location
+        if spec.workspace_reference in ("both", "resource_id"):
+            analytics["workspaceResourceId"] = workspace_id(subscription, spec.workspace)
+        if spec.workspace_reference in ("both", "guid"):
+            analytics["workspaceId"] = workspace_guid(subscription, spec.workspace)
+            analytics["workspaceRegion"] = location
     return {
         "id": resource_id(
             subscription,
@@ -212,10 +221,23 @@ def seed_azure(spec: AzureEstate, emulator: ArmEmulator) -> None:
     """Register every subscription of ``spec`` (and the subscription list) in the emulator."""
     documents = [subscription_document(s, spec.tenant_id) for s in spec.subscriptions]
     emulator.add_collection("/subscriptions", documents)
+    every_vnet = {
+        (s.id.lower(), v.name): resource_id(
+            s.id, v.resource_group, "Microsoft.Network/virtualNetworks", v.name
+        )
+        for s in spec.subscriptions
+        for v in s.virtual_networks
+    }
     for subscription, document in zip(spec.subscriptions, documents, strict=True):
         emulator.add_item(f"/subscriptions/{subscription.id}", document)
-        _seed_subscription(subscription, emulator)
+        _seed_subscription(subscription, emulator, every_vnet)
     _seed_management_groups(spec, emulator)
+
+
+def _linked_vnet(subscription: str, vnet: str, every_vnet: dict[tuple[str, str], str]) -> str:
+    """A DNS policy link's VNet id: 'name' in the policy's subscription, 'SUBSCRIPTION/name' elsewhere."""
+    owner, _, name = vnet.rpartition("/")
+    return every_vnet[((owner or subscription).lower(), name)]
 
 
 def management_group_id(group: str) -> str:
@@ -269,7 +291,11 @@ def _descendant(kind: str, resource: str, name: str, display_name: str, parent: 
     }
 
 
-def _seed_subscription(spec: AzureSubscriptionEstate, emulator: ArmEmulator) -> None:
+def _seed_subscription(
+    spec: AzureSubscriptionEstate, emulator: ArmEmulator, every_vnet: dict[tuple[str, str], str]
+) -> None:
+    """``every_vnet``: the ids of the estate's VNets by (subscription, name), for links across
+    subscriptions."""
     sub = spec.id
     root = f"/subscriptions/{sub}"
     security = f"{root}/providers/Microsoft.Security"
@@ -532,12 +558,12 @@ def _seed_subscription(spec: AzureSubscriptionEstate, emulator: ArmEmulator) -> 
             f"{policy_id}/virtualNetworkLinks",
             [
                 {
-                    "id": f"{policy_id}/virtualNetworkLinks/{vnet}-link",
-                    "name": f"{vnet}-link",
+                    "id": f"{policy_id}/virtualNetworkLinks/{vnet.rpartition('/')[2]}-link",
+                    "name": f"{vnet.rpartition('/')[2]}-link",
                     "type": "Microsoft.Network/dnsResolverPolicies/virtualNetworkLinks",
                     "location": policy.location,
                     "properties": {
-                        "virtualNetwork": {"id": vnet_ids[vnet]},
+                        "virtualNetwork": {"id": _linked_vnet(sub, vnet, every_vnet)},
                         "provisioningState": "Succeeded",
                     },
                 }

@@ -106,6 +106,11 @@ class FlowLogSpec(_Spec):
     retention_days: Annotated[int, Field(ge=0, le=365)] = 0
     traffic_analytics: bool = False
     workspace: Name | None = None
+    workspace_reference: Literal["both", "resource_id", "guid"] = Field(
+        default="both",
+        description="How Traffic Analytics names the workspace: its ARM id (workspaceResourceId), its GUID "
+        "and region (workspaceId, workspaceRegion), or both, as ARM returns for a workspace set either way.",
+    )
 
 
 class RuleSpec(_Spec):
@@ -194,7 +199,13 @@ class DnsSecurityPolicySpec(_Spec):
     name: Name
     location: Location
     resource_group: Name = "rg-network"
-    virtual_networks: list[Name] = Field(default_factory=list)
+    virtual_networks: list[
+        Annotated[str, Field(pattern=r"^([0-9a-fA-F-]{36}/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")]
+    ] = Field(
+        default_factory=list,
+        description="VNet names of this subscription, or 'SUBSCRIPTION_ID/name' for a VNet of another "
+        "subscription of the estate (a link across subscriptions).",
+    )
     diagnostics: DiagnosticsSpec | None = None
 
 
@@ -343,7 +354,7 @@ class AzureSubscriptionEstate(_Spec):
                 )
         for i, policy in enumerate(self.dns_security_policies):
             for j, vnet in enumerate(policy.virtual_networks):
-                if vnet not in vnets:
+                if "/" not in vnet and vnet not in vnets:  # other subscriptions': checked by AzureEstate
                     problems.append(
                         (("dns_security_policies", i, "virtual_networks", j), f"no virtual network {vnet!r}")
                     )
@@ -382,7 +393,21 @@ class AzureEstate(_Spec):
                 )
             seen.add(subscription.id.lower())
         self._groups_form_a_tree(seen)
+        self._links_across_subscriptions_resolve()
         return self
+
+    def _links_across_subscriptions_resolve(self) -> None:
+        vnets = {(s.id.lower(), v.name) for s in self.subscriptions for v in s.virtual_networks}
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        for i, subscription in enumerate(self.subscriptions):
+            for j, policy in enumerate(subscription.dns_security_policies):
+                for k, vnet in enumerate(policy.virtual_networks):
+                    owner, _, name = vnet.rpartition("/")
+                    if owner and (owner.lower(), name) not in vnets:
+                        where = ("subscriptions", i, "dns_security_policies", j, "virtual_networks", k)
+                        problems.append((where, f"no virtual network {name!r} in subscription {owner}"))
+        if problems:
+            raise AzureCrossReferenceError(problems)
 
     def _groups_form_a_tree(self, subscriptions: set[str]) -> None:
         problems: list[tuple[tuple[str | int, ...], str]] = []

@@ -249,7 +249,15 @@ class FlowLog(_Model):
     retention_enabled: bool = False
     retention_days: int = 0
     traffic_analytics_enabled: bool = False
-    workspace_id: str = ""
+    workspace_id: str = Field(default="", description="workspaceResourceId: the workspace's ARM id.")
+    workspace_guid: str = Field(default="", description="workspaceId: the workspace's GUID (customer id).")
+    workspace_region: str = ""
+
+    @property
+    def has_workspace(self) -> bool:
+        """Traffic Analytics names its workspace by ARM id (workspaceResourceId), or by GUID and region
+        (workspaceId, workspaceRegion): either identifies it."""
+        return bool(self.workspace_id or self.workspace_guid)
 
     @property
     def target_kind(self) -> Literal["nsg", "vnet", "subnet", "nic", "other"]:
@@ -347,7 +355,8 @@ class KeyVault(_Model):
 
 class DnsSecurityPolicy(_Model):
     """A DNS security policy (Microsoft.Network/dnsResolverPolicies): its diagnostic settings log the
-    DNS queries of the virtual networks linked to it (the successor of the retired DNS Analytics)."""
+    DNS queries of the virtual networks linked to it (the successor of the retired DNS Analytics). A link
+    may name a virtual network of another subscription."""
 
     id: str
     name: str
@@ -374,6 +383,7 @@ DATASETS: tuple[str, ...] = (
     "waf_policies",
     "key_vaults",
     "dns_security_policies",
+    "linked_dns_security_policies",
 )
 
 
@@ -409,6 +419,11 @@ class AzureInventory(InventoryBase):
     waf_policies: list[WafPolicy] | None = None
     key_vaults: list[KeyVault] | None = None
     dns_security_policies: list[DnsSecurityPolicy] | None = None
+    linked_dns_security_policies: list[DnsSecurityPolicy] | None = Field(
+        default=None,
+        description="DNS security policies of the scan's other subscriptions that link one of this "
+        "subscription's virtual networks (None: another subscription's policies could not be read).",
+    )
 
     @property
     def account(self) -> str:

@@ -46,7 +46,12 @@ DNS_CATEGORY = "DnsResponse"
         "microsoft-network-dnsresolverpolicies-logs",
     ),
     module_section="Essential Network Logs > Log Types by Provider: DNS queries / Azure DNS Analytics",
-    datasets=("virtual_networks", "dns_security_policies", RESOURCE_DIAGNOSTICS),
+    datasets=(
+        "virtual_networks",
+        "dns_security_policies",
+        "linked_dns_security_policies",
+        RESOURCE_DIAGNOSTICS,
+    ),
 )
 def query_logging_enabled(inv: AzureInventory) -> Iterator[Verdict]:
     if inv.virtual_networks is None or inv.dns_security_policies is None:
@@ -56,17 +61,24 @@ def query_logging_enabled(inv: AzureInventory) -> Iterator[Verdict]:
             inv.errors_for(GLOBAL, "virtual_networks", "dns_security_policies"),
         )
         return
+    # this subscription's policies, and the other scanned subscriptions' policies that link its VNets
+    policies = [*inv.dns_security_policies, *(inv.linked_dns_security_policies or [])]
     for vnet in inv.virtual_networks:
-        linked = [
-            p
-            for p in inv.dns_security_policies
-            if vnet.id.lower() in {v.lower() for v in p.virtual_network_ids}
-        ]
+        linked = [p for p in policies if vnet.id.lower() in {v.lower() for v in p.virtual_network_ids}]
         if not linked:
+            if inv.linked_dns_security_policies is None:  # a link from another subscription is unknown
+                yield not_evaluated(
+                    vnet.id, vnet.location, inv.errors_for(GLOBAL, "linked_dns_security_policies")
+                )
+                continue
             yield failed(
                 vnet.id,
                 vnet.location,
-                f"VNet {vnet.name} is linked to no DNS security policy: its DNS queries are not logged",
+                f"VNet {vnet.name} is linked to no DNS security policy (of the scanned subscriptions): its "
+                "DNS queries are not logged",
+                vnet=vnet.name,
+                location=vnet.location,
+                vnet_id=vnet.id,
             )
             continue
         unreadable = [p for p in linked if p.diagnostic_settings is None]
@@ -77,7 +89,8 @@ def query_logging_enabled(inv: AzureInventory) -> Iterator[Verdict]:
             yield passed(
                 vnet.id,
                 vnet.location,
-                f"VNet {vnet.name}'s DNS queries are logged through DNS security policy {logging[0].name}",
+                f"VNet {vnet.name}'s DNS queries are logged through DNS security policy {logging[0].name}"
+                + _elsewhere(logging[0].id, inv.subscription_id),
                 policy=logging[0].id,
             )
         elif unreadable:
@@ -90,5 +103,15 @@ def query_logging_enabled(inv: AzureInventory) -> Iterator[Verdict]:
                 vnet.id,
                 vnet.location,
                 f"VNet {vnet.name} is linked to DNS security policy "
-                f"{linked[0].name}, but no diagnostic setting sends its {DNS_CATEGORY} logs",
+                f"{linked[0].name}{_elsewhere(linked[0].id, inv.subscription_id)}, but no diagnostic setting "
+                f"sends its {DNS_CATEGORY} logs",
+                policy=linked[0].name,
+                policy_id=linked[0].id,
             )
+
+
+def _elsewhere(policy_id: str, subscription: str) -> str:
+    """' (in subscription X)' for a policy of another subscription, '' for a local one."""
+    parts = policy_id.split("/")
+    owner = parts[2] if len(parts) > 2 and parts[1].lower() == "subscriptions" else ""
+    return f" (in subscription {owner})" if owner and owner.lower() != subscription.lower() else ""

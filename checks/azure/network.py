@@ -247,10 +247,29 @@ def _register_analytics(kind: Literal["nsg", "vnet"], label: str) -> None:
         for item in _flow_logs(inv, kind):
             if isinstance(item, Verdict):
                 yield item
-            elif item.enabled and item.traffic_analytics_enabled and item.workspace_id:
-                yield passed(item.id, item.location, f"Flow log {item.name} feeds Traffic Analytics")
+            elif item.enabled and item.traffic_analytics_enabled and item.has_workspace:
+                yield passed(
+                    item.id,
+                    item.location,
+                    f"Flow log {item.name} feeds Traffic Analytics (workspace "
+                    f"{item.workspace_id or item.workspace_guid})",
+                    workspace=item.workspace_id or item.workspace_guid,
+                    workspace_region=item.workspace_region,
+                )
+            elif item.enabled and item.traffic_analytics_enabled:
+                yield failed(
+                    item.id,
+                    item.location,
+                    f"Flow log {item.name} has Traffic Analytics on but names no workspace",
+                    flow_log=item.name,
+                )
             else:
-                yield failed(item.id, item.location, f"Flow log {item.name} is not sent to Log Analytics")
+                yield failed(
+                    item.id,
+                    item.location,
+                    f"Flow log {item.name} is not sent to Log Analytics",
+                    flow_log=item.name,
+                )
 
 
 _register_analytics("nsg", "NSG")

@@ -14,7 +14,7 @@ from typing import Any
 
 from azure.core.credentials import TokenCredential
 
-from auditor.inventory.azure import GLOBAL, AzureInventory
+from auditor.inventory.azure import GLOBAL, AzureInventory, DnsSecurityPolicy
 from auditor.model import CollectionError
 from auditor.progress import ProgressCallback, ProgressCounter
 from auditor.providers.azure.clients import ClientPool
@@ -72,6 +72,7 @@ def collect_azure(
             values, errors = _collect(clients, pool, subscriptions, progress)
     finally:
         clients.close()
+    share_dns_policy_links(values, errors)
 
     shared = counter.snapshot("")  # listing the subscriptions: counted with the first inventory
     ordered = sorted(subscriptions, key=lambda s: s.id)
@@ -131,6 +132,44 @@ def _collect(
     second = [(s.id, DIAGNOSTICS_UNIT) for s in subscriptions]
     keep(second, pool.run([job(unit, sub, dict(values[sub])) for sub, unit in second]))
     return values, errors
+
+
+def share_dns_policy_links(
+    values: dict[str, dict[str, Any]], errors: dict[str, list[CollectionError]]
+) -> None:
+    """Give each subscription the DNS security policies of the other scanned subscriptions that link one
+    of its virtual networks (``linked_dns_security_policies``): a link across subscriptions logs the
+    linked VNet's queries as much as a local one. When another subscription's policies could not be
+    read, the links from it are unknown: the dataset is None, with an error naming that subscription."""
+    for subscription in values:
+        prefix = f"/subscriptions/{subscription.lower()}/"
+        linked: list[DnsSecurityPolicy] = []
+        unknown: list[CollectionError] = []
+        for other, found in values.items():
+            if other == subscription:
+                continue
+            policies = found.get("dns_security_policies")
+            if policies is None:
+                unknown += [
+                    error.model_copy(
+                        update={
+                            "account": subscription,
+                            "dataset": "linked_dns_security_policies",
+                            "message": f"the DNS security policies of subscription {other} could not be "
+                            f"read, so its links to this subscription's VNets are unknown: {error.message}",
+                        }
+                    )
+                    for error in errors[other]
+                    if error.dataset == "dns_security_policies"
+                ]
+                continue
+            linked += [
+                policy
+                for policy in policies
+                if any(vnet.lower().startswith(prefix) for vnet in policy.virtual_network_ids)
+            ]
+        values[subscription]["linked_dns_security_policies"] = None if unknown else linked
+        errors[subscription].extend(unknown)
 
 
 def _merged(*counts: dict[str, int]) -> dict[str, int]:

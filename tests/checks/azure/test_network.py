@@ -129,6 +129,13 @@ def test_flow_logs_to_log_analytics(kind, target):
         f"{SUB}/flowlogs/ta": Status.PASS,
         f"{SUB}/flowlogs/plain": Status.FAIL,
     }
+    by_guid = _log("guid", target, analytics=True) | {"workspace_id": "", "workspace_guid": "3f1c7e0a-guid"}
+    nameless = _log("nameless", target, analytics=True) | {"workspace_id": ""}
+    inv = azure_inventory(network_watchers=[_watcher(logs=[by_guid, nameless])])
+    assert by_resource(check, inv) == {
+        f"{SUB}/flowlogs/guid": Status.PASS,
+        f"{SUB}/flowlogs/nameless": Status.FAIL,
+    }
     assert one_status(check, azure_inventory(errors=[azure_error("network_watchers")])) is Status.ERROR
     assert one_status(check, azure_inventory(network_watchers=[])) is Status.NOT_APPLICABLE
 

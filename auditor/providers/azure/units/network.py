@@ -42,6 +42,8 @@ def _flow_log(log: Any) -> FlowLog:
         retention_days=int(getattr(retention, "days", 0) or 0),
         traffic_analytics_enabled=bool(getattr(analytics, "enabled", False)),
         workspace_id=getattr(analytics, "workspace_resource_id", None) or "",
+        workspace_guid=getattr(analytics, "workspace_id", None) or "",
+        workspace_region=location_key(getattr(analytics, "workspace_region", None) or ""),
     )
 
 
