@@ -1,7 +1,9 @@
 """`auditor scan azure [--management-group G] [--subscription ID ...] [--exclude-subscription ID ...]
-[--tenant T]`: collect Azure subscriptions read-only."""
+[--tenant T] [--endpoint URL [--ca-bundle PEM] [--anonymous]]`: collect Azure subscriptions read-only."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
@@ -43,6 +45,28 @@ def scan_azure(
     tenant: str | None = typer.Option(
         None, "--tenant", help="Tenant to authenticate against (Azure CLI / PowerShell / service principal)."
     ),
+    endpoint: str | None = typer.Option(
+        None,
+        "--endpoint",
+        envvar="POSTURE_AUDITOR_AZURE_ENDPOINT",
+        help="The Resource Manager endpoint (default https://management.azure.com): a sovereign cloud's "
+        "(its token audience follows), an emulator, or a proxy in front of ARM.",
+    ),
+    ca_bundle: Path | None = typer.Option(
+        None,
+        "--ca-bundle",
+        envvar="POSTURE_AUDITOR_AZURE_CA_BUNDLE",
+        exists=True,
+        dir_okay=False,
+        help="PEM bundle that verifies the endpoint's certificate (default: the system's; REQUESTS_CA_BUNDLE "
+        "is honoured too).",
+    ),
+    anonymous: bool = typer.Option(
+        False,
+        "--anonymous",
+        help="Send a fixed placeholder token instead of a credential: for an emulator on a loopback "
+        "--endpoint only.",
+    ),
     snapshot: SnapshotOption = None,
     json_out: JsonOption = None,
     benchmarks: BenchmarkOption = None,
@@ -57,6 +81,7 @@ def scan_azure(
 ) -> None:
     """Collect Azure subscriptions read-only (Reader + Security Reader) and evaluate every Azure check."""
     from auditor.providers.azure import AzureCollectionFailed, AzureScanOptions, collect_azure
+    from auditor.providers.azure.endpoint import PUBLIC_ARM, EndpointError, checked_endpoint, is_loopback
 
     evaluation = evaluation_from(
         ctx,
@@ -69,7 +94,23 @@ def scan_azure(
         formats=formats,
     )
     try:
+        base_url = checked_endpoint(endpoint) if endpoint else PUBLIC_ARM
+    except EndpointError as error:
+        raise typer.BadParameter(str(error), param_hint="--endpoint") from error
+    if anonymous and not is_loopback(base_url):
+        raise typer.BadParameter(
+            "--anonymous sends a placeholder token, so it needs a loopback --endpoint (an emulator)",
+            param_hint="--anonymous",
+        )
+    credential = None
+    if anonymous:
+        from auditor.providers.azure.credentials import PlaceholderCredential
+
+        credential = PlaceholderCredential()
+    try:
         options = AzureScanOptions(
+            base_url=base_url,
+            connection_verify=ca_bundle if ca_bundle is not None else True,
             subscriptions=tuple(subscriptions),
             exclude_subscriptions=tuple(exclude_subscriptions),
             management_group=management_group,
@@ -83,7 +124,7 @@ def scan_azure(
         raise typer.BadParameter(str(error), param_hint=hint) from error
     run_scan(
         "Azure",
-        lambda progress: collect_azure(options, progress=progress),
+        lambda progress: collect_azure(options, progress=progress, credential=credential),
         (AzureCollectionFailed,),
         evaluation,
         snapshot,

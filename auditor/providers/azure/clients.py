@@ -15,6 +15,7 @@ from azure.core.credentials import TokenCredential
 from azure.core.pipeline import PipelineRequest
 from azure.core.pipeline.policies import SansIOHTTPPolicy
 
+from auditor.providers.azure.endpoint import token_scopes
 from auditor.providers.azure.operations import api_version
 from auditor.providers.azure.options import AzureScanOptions
 from auditor.providers.azure.readonly import ApiCallCounter, ReadOnlyPolicy
@@ -99,6 +100,7 @@ class ClientPool:
             "read_timeout": options.read_timeout,
             "per_call_policies": [ReadOnlyPolicy(self.counter)],
             "per_retry_policies": [RateLimitPolicy(self.limiter, subscription)],
+            "credential_scopes": list(options.credential_scopes or token_scopes(options.base_url)),
         }
 
     def client(self, service: str, subscription: str) -> Any:

@@ -3,7 +3,22 @@ workload or managed identity, the Azure CLI, Azure PowerShell), optionally pinne
 
 from __future__ import annotations
 
-from azure.core.credentials import TokenCredential
+from typing import Any
+
+from azure.core.credentials import AccessToken, TokenCredential
+
+
+class PlaceholderCredential:
+    """``--anonymous``: a fixed placeholder token, no secret and no network, for an emulator on a loopback
+    endpoint (the CLI refuses it for any other endpoint)."""
+
+    TOKEN = "posture-auditor-anonymous-placeholder"
+
+    def get_token(self, *scopes: str, **_: Any) -> AccessToken:
+        return AccessToken(self.TOKEN, 4_102_444_800)  # 2100-01-01
+
+    def close(self) -> None:
+        return None
 
 
 def live_credential(tenant: str | None = None) -> TokenCredential:

@@ -37,6 +37,8 @@ class AzureScanOptions:
     read_timeout: float = 30
     timeout: float | None = None
     rate_limits: tuple[tuple[str, float], ...] = ()
+    credential_scopes: tuple[str, ...] = ()
+    """The token audience; empty: the one that goes with ``base_url`` (``endpoint.token_scopes``)."""
 
     def __post_init__(self) -> None:
         if self.max_workers < 1:
