@@ -747,6 +747,26 @@ class _AwsSeeder:
             config["WebACLId"] = acl_arns[spec.web_acl]
         created = self.client("cloudfront", "us-east-1").create_distribution(DistributionConfig=config)
         self.record("global", "distribution", spec.name, created["Distribution"]["Id"])
+        if spec.log_delivery is not None:
+            self._log_delivery(created["Distribution"], spec.log_delivery)
+
+    def _log_delivery(self, distribution: dict[str, Any], bucket: Destination) -> None:
+        """Standard logging v2: the distribution as a CloudWatch Logs delivery source (in us-east-1, where
+        CloudFront's vended logs are configured) delivered to the bucket."""
+        self.bucket(bucket.name, "us-east-1")
+        logs = self.client("logs", "us-east-1")
+        source = f"cf-{distribution['Id']}"
+        logs.put_delivery_source(name=source, resourceArn=distribution["ARN"], logType="ACCESS_LOGS")
+        destination = logs.put_delivery_destination(
+            name=f"{source}-s3",
+            outputFormat="parquet",
+            deliveryDestinationConfiguration={"destinationResourceArn": f"arn:aws:s3:::{bucket.name}"},
+        )["deliveryDestination"]
+        logs.create_delivery(
+            deliverySourceName=source,
+            deliveryDestinationArn=destination["arn"],
+            s3DeliveryConfiguration={"suffixPath": bucket.prefix.strip("/")} if bucket.prefix else {},
+        )
 
 
 def _ip_permission(rule: IngressRule) -> dict[str, Any]:

@@ -533,7 +533,12 @@ class DistributionSpec(_Spec):
     name: Annotated[str, Field(min_length=1, max_length=128, description="The distribution's comment.")]
     origin: str = "origin.example.com"
     enabled: bool = True
-    logging: S3Destination | None = None
+    logging: S3Destination | None = Field(default=None, description="Legacy standard logging to S3.")
+    log_delivery: S3Destination | None = Field(
+        default=None,
+        description="Standard logging v2: a CloudWatch Logs delivery (in us-east-1) of the distribution's "
+        "ACCESS_LOGS to this bucket.",
+    )
     web_acl: str | None = Field(default=None, description="A CLOUDFRONT web ACL, by name.")
 
 

@@ -308,6 +308,18 @@ class CloudFrontDistribution(_Model):
     web_acl_id: str = ""
 
 
+class VendedLogDelivery(_Model):
+    """A CloudWatch Logs vended log delivery (CloudFront's standard logging v2): a delivery source (one
+    resource's logs of one type) and where a delivery sends them ('' when the source has no delivery)."""
+
+    source_name: str
+    resource_arns: list[str] = Field(default_factory=list)
+    service: str = ""
+    log_type: str = Field(default="", description="'ACCESS_LOGS' for CloudFront.")
+    destination_arn: str = ""
+    destination_type: str = Field(default="", description="'S3', 'CWL' (CloudWatch Logs), 'FH' (Firehose).")
+
+
 class ApiStage(_Model):
     """An API Gateway stage: REST (v1) or HTTP/WebSocket (v2)."""
 
@@ -426,7 +438,12 @@ class AwsRegion(_Model):
 REGION_DATASETS: tuple[str, ...] = tuple(
     name for name in AwsRegion.model_fields if name not in ("name", "opt_in_status")
 )
-GLOBAL_DATASETS: tuple[str, ...] = ("cloudfront_distributions", "cloudfront_web_acls", "bucket_logging")
+GLOBAL_DATASETS: tuple[str, ...] = (
+    "cloudfront_distributions",
+    "cloudfront_log_deliveries",
+    "cloudfront_web_acls",
+    "bucket_logging",
+)
 
 
 class AwsInventory(InventoryBase):
@@ -440,6 +457,11 @@ class AwsInventory(InventoryBase):
     enabled_regions: list[str] = Field(description="Every region enabled for the account.")
     regions: dict[str, AwsRegion] = Field(description="The scanned regions, by name.")
     cloudfront_distributions: list[CloudFrontDistribution] | None = None
+    cloudfront_log_deliveries: list[VendedLogDelivery] | None = Field(
+        default=None,
+        description="CloudFront standard logging v2: the CloudWatch Logs delivery sources of distributions "
+        "(read in us-east-1) with their deliveries.",
+    )
     cloudfront_web_acls: list[WebAcl] | None = Field(
         default=None, description="CLOUDFRONT-scope web ACLs (read in us-east-1)."
     )

@@ -333,35 +333,56 @@ def seed_edge(session: boto3.Session, estate: Estate) -> None:
     )
 
     cloudfront = session.client("cloudfront", EAST)
-    distribution = cloudfront.create_distribution(
-        DistributionConfig={
-            "CallerReference": "site",
-            "Origins": {
-                "Quantity": 1,
-                "Items": [
-                    {
-                        "Id": "o",
-                        "DomainName": f"{ALB_LOG_BUCKET}.s3.amazonaws.com",
-                        "S3OriginConfig": {"OriginAccessIdentity": ""},
-                    }
-                ],
-            },
-            "DefaultCacheBehavior": {
-                "TargetOriginId": "o",
-                "ViewerProtocolPolicy": "redirect-to-https",
-                "MinTTL": 0,
-                "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
-            },
-            "Comment": "site",
-            "Enabled": True,
-            "WebACLId": edge_acl["ARN"],
-            "Logging": {"Enabled": True, "IncludeCookies": False, "Bucket": CF_LOG_BUCKET, "Prefix": "cf/"},
-        }
-    )["Distribution"]
+    distribution_config = {
+        "CallerReference": "site",
+        "Origins": {
+            "Quantity": 1,
+            "Items": [
+                {
+                    "Id": "o",
+                    "DomainName": f"{ALB_LOG_BUCKET}.s3.amazonaws.com",
+                    "S3OriginConfig": {"OriginAccessIdentity": ""},
+                }
+            ],
+        },
+        "DefaultCacheBehavior": {
+            "TargetOriginId": "o",
+            "ViewerProtocolPolicy": "redirect-to-https",
+            "MinTTL": 0,
+            "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+        },
+        "Comment": "site",
+        "Enabled": True,
+        "WebACLId": edge_acl["ARN"],
+        "Logging": {"Enabled": True, "IncludeCookies": False, "Bucket": CF_LOG_BUCKET, "Prefix": "cf/"},
+    }
+    distribution = cloudfront.create_distribution(DistributionConfig=distribution_config)["Distribution"]
     estate.ids.update(
         distribution=distribution["Id"],
         distribution_arn=distribution["ARN"],
         distribution_domain=distribution["DomainName"],
+    )
+    # A second distribution with standard logging v2 only: a CloudWatch Logs delivery in us-east-1.
+    media_config = {
+        **distribution_config,
+        "CallerReference": "media",
+        "Comment": "media",
+    }
+    media_config.pop("Logging")
+    media_config.pop("WebACLId")
+    media = cloudfront.create_distribution(DistributionConfig=media_config)["Distribution"]
+    logs = session.client("logs", EAST)
+    logs.put_delivery_source(name="cf-media", resourceArn=media["ARN"], logType="ACCESS_LOGS")
+    destination = logs.put_delivery_destination(
+        name="cf-media-s3",
+        deliveryDestinationConfiguration={"destinationResourceArn": f"arn:aws:s3:::{CF_LOG_BUCKET}"},
+    )["deliveryDestination"]
+    logs.create_delivery(deliverySourceName="cf-media", deliveryDestinationArn=destination["arn"])
+    estate.ids.update(
+        media=media["Id"],
+        media_arn=media["ARN"],
+        media_domain=media["DomainName"],
+        media_destination=destination["arn"],
     )
 
     apigateway = session.client("apigateway", EAST)

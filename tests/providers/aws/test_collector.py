@@ -40,12 +40,15 @@ from auditor.inventory.aws import (
     SecurityHubStandard,
     SnsSubscription,
     Trail,
+    VendedLogDelivery,
     Vpc,
     VpcEndpoint,
     WebAcl,
 )
+from auditor.model import Status
 from auditor.providers.aws import AwsCollectionFailed, AwsScanOptions, ProgressEvent, collect_aws
 from auditor.providers.aws.units import GLOBAL_UNITS, REGIONAL_UNITS
+from tests.conftest import run_check
 from tests.providers.aws.conftest import new_session
 from tests.providers.aws.estate import (
     ACCESS_LOG_BUCKET,
@@ -479,8 +482,24 @@ def test_web_acls_and_cloudfront(collected: Collected) -> None:
             logging_enabled=True,
             logging_bucket=CF_LOG_BUCKET,
             web_acl_id=e["acl_edge"],
+        ),
+        CloudFrontDistribution(
+            id=e["media"], arn=e["media_arn"], domain_name=e["media_domain"], enabled=True
+        ),
+    ]
+    # standard logging v2: the media distribution's CloudWatch Logs delivery (read in us-east-1)
+    assert inv.cloudfront_log_deliveries == [
+        VendedLogDelivery(
+            source_name="cf-media",
+            resource_arns=[e["media_arn"]],
+            service="cloudfront",
+            log_type="ACCESS_LOGS",
+            destination_arn=e["media_destination"],
+            destination_type="S3",
         )
     ]
+    verdicts = {f.resource_id: f.status for f in run_check("aws.cloudfront.access_logging_enabled", inv)}
+    assert verdicts == {e["distribution_arn"]: Status.PASS, e["media_arn"]: Status.PASS}
     # One ListLoggingConfigurations per scope and region, never one per ACL.
     assert inv.api_calls["wafv2:ListLoggingConfigurations"] == len(REGIONS) + 1
 
@@ -553,7 +572,8 @@ def test_api_calls_are_counted(collected: Collected) -> None:
     assert calls["guardduty:GetDetector"] == 2  # one per detector
     assert calls["cloudtrail:GetTrailStatus"] == 2  # one per trail, in its home region only
     assert calls["s3:GetBucketLogging"] == 2  # one per distinct trail bucket
-    assert calls["cloudfront:GetDistributionConfig"] == 1
+    assert calls["cloudfront:GetDistributionConfig"] == 2  # one per distribution
+    assert calls["logs:DescribeDeliverySources"] == 1 and calls["logs:DescribeDeliveries"] == 1
     assert list(calls) == sorted(calls)
 
 
