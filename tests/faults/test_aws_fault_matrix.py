@@ -35,6 +35,7 @@ DATASETS: dict[str, set[str]] = {}
 for _unit in (*REGIONAL_UNITS, *GLOBAL_UNITS):
     DATASETS.setdefault(_unit.service, set()).update(_unit.datasets)
 DATASETS["s3"] = {"bucket_logging"}  # the trail buckets' logging, read once the trails are known
+DATASETS["logs"].add("cloudfront_log_deliveries")  # CloudFront's standard logging v2 lives in CloudWatch Logs
 DEPENDENTS = {"cloudtrail": {"s3"}}
 """A service whose answer decides what another reads: no trails read, no trail bucket to look at."""
 GLOBAL_SERVICES = {"cloudfront", "s3"}
