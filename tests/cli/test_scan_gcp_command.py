@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 from auditor.cli.main import app
 from auditor.emulators.estate import bundled_estate, load_estate
 from auditor.emulators.gcp_emulator import GcpEmulator
-from auditor.providers.gcp import GcpEndpoints, GcpScanOptions, collect_gcp
+from auditor.providers.gcp import GcpScanOptions, collect_gcp
 from auditor.snapshot import write_snapshot
 
 runner = CliRunner()
@@ -58,8 +58,8 @@ def test_scan_gcp_takes_the_scope_options():
 def test_a_gcp_snapshot_is_scored_against_cis_gcp_5_0_and_the_baseline(tmp_path):
     spec = load_estate(bundled_estate("demo")).gcp
     with GcpEmulator.from_estate(spec) as gcp:
-        endpoints = GcpEndpoints(rest=gcp.rest_endpoint, grpc=gcp.grpc_endpoint)
-        inventories = collect_gcp(GcpScanOptions(endpoints=endpoints, retry_initial=0.01))
+        endpoints = gcp.endpoints()
+        inventories = collect_gcp(GcpScanOptions(endpoints=endpoints, anonymous=True, retry_initial=0.01))
     snapshot = tmp_path / "gcp.json"
     write_snapshot(snapshot, list(inventories))
     out = tmp_path / "scan.json"

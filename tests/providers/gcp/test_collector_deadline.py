@@ -26,7 +26,7 @@ from auditor.engine import build_scan_result, evaluate
 from auditor.inventory.gcp import GcpInventory
 from auditor.model import Status
 from auditor.progress import ProgressEvent
-from auditor.providers.gcp import GcpEndpoints, GcpScanOptions, collect_gcp
+from auditor.providers.gcp import GcpScanOptions, collect_gcp
 from auditor.snapshot import write_snapshot
 
 HELD = "logging.ListSinks"
@@ -58,7 +58,8 @@ def held(gcp: GcpEmulator) -> Iterator[GcpEmulator]:
 def _collect(gcp: GcpEmulator, **options: Any) -> list[GcpInventory]:
     settings: dict[str, Any] = {
         "organization": gcp.organization,  # type: ignore[attr-defined]
-        "endpoints": GcpEndpoints(rest=gcp.rest_endpoint, grpc=gcp.grpc_endpoint),
+        "endpoints": gcp.endpoints(),
+        "anonymous": True,
         "retry_initial": 0.01,
         "retry_deadline": 0.5,
     }
@@ -76,7 +77,7 @@ def test_units_still_running_at_the_timeout_are_not_finished_and_the_rest_is_kep
     assert inventories
     for inventory in inventories:
         assert inventory.subnetworks is not None and inventory.alert_policies is not None  # kept
-        assert inventory.scc_settings is not None  # the organization's SCC unit finished too
+        assert inventory.scc_services is not None  # the organization's SCC unit finished too
         for dataset in LOGGING_DATASETS:
             assert getattr(inventory, dataset) is None, dataset
             [error] = [e for e in inventory.errors if e.dataset == dataset]
