@@ -143,7 +143,7 @@ def test_logging_and_monitoring_records_are_their_rest_shapes_too(state):
             problems += [
                 f"{kind} {body.get('name')}: {p}" for p in validate(body, {"$ref": schema}, schemas(api))
             ]
-    assert problems == []
+    assert not problems, "\n".join(problems)
 
 
 def test_the_emulator_refuses_to_serve_a_record_its_proto_does_not_define():

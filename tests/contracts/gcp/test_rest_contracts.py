@@ -157,7 +157,7 @@ def test_every_rest_answer_is_a_documented_response_of_its_method(served):
             problems.append(f"{answer.method} {path}: no vendored discovery method describes this request")
             continue
         problems += [f"{method.id} {answer.path}: {p}" for p in method.check(answer.body)]
-    assert problems == []
+    assert not problems, "\n".join(problems)
 
 
 def test_scc_management_answers_parse_strictly_into_the_gapic_proto(served):
