@@ -211,15 +211,15 @@ def test_the_guard_refuses_writes_before_sending():
 
 def test_the_grpc_interceptor_refuses_a_write(gcp):
     import grpc
-    from google.cloud import securitycenter_v1
-    from google.cloud.securitycenter_v1.services.security_center.transports import SecurityCenterGrpcTransport
+    from google.cloud import securitycenter_v2
+    from google.cloud.securitycenter_v2.services.security_center.transports import SecurityCenterGrpcTransport
 
     channel = grpc.intercept_channel(grpc.insecure_channel(gcp.grpc_endpoint), ReadOnlyInterceptor())
-    client = securitycenter_v1.SecurityCenterClient(transport=SecurityCenterGrpcTransport(channel=channel))
+    client = securitycenter_v2.SecurityCenterClient(transport=SecurityCenterGrpcTransport(channel=channel))
     with pytest.raises(ReadOnlyViolation):
-        client.update_organization_settings(
-            organization_settings={"name": "organizations/123456789/organizationSettings"}
-        )
+        client.update_source(source={"name": "organizations/123456789/sources/1000", "display_name": "x"})
+    with pytest.raises(ReadOnlyViolation):
+        client.set_finding_state(name="organizations/123456789/sources/1000/findings/f", state="INACTIVE")
     assert gcp.faults.requests() == []
 
 
