@@ -11,7 +11,7 @@ from auditor.emulators.estate import parse_estate
 from auditor.emulators.gcp_emulator import GcpEmulator
 from auditor.engine import build_scan_result
 from auditor.model import Status
-from auditor.providers.gcp import GcpScanOptions, collect_gcp
+from auditor.providers.gcp import GcpEndpoints, GcpScanOptions, collect_gcp
 from auditor.providers.gcp.readonly import ReadOnlyGuard, ReadOnlyInterceptor, ReadOnlyViolation
 from checks.gcp.monitoring import WATCHED
 
@@ -367,3 +367,35 @@ def test_a_denied_sink_bucket_is_an_error_for_that_bucket_only(gcp):
     }
     assert statuses[error.resource] is Status.ERROR
     assert set(statuses.values()) - {Status.ERROR}  # the other bucket is still judged
+
+
+def test_a_bare_grpc_target_is_tls_and_a_service_override_takes_precedence(gcp):
+    """A private endpoint's ``host:port`` gets a TLS channel: against the plaintext emulator the TLS
+    handshake fails, so every gRPC read is an ERROR (never PASS) while the REST reads still succeed; a
+    per-service override (``logging=http://...``) sends that one service back to plaintext."""
+    plain = gcp.endpoints()
+    tls = GcpEndpoints(rest=plain.rest, grpc=gcp.grpc_endpoint, services=(("logging", str(plain.grpc)),))
+    options = GcpScanOptions(
+        projects=("shop-prod",), endpoints=tls, anonymous=True, retry_initial=0.01, retry_deadline=0.3
+    )
+    [prod] = collect_gcp(options)
+    failed = {e.service for e in prod.errors}
+    assert failed == {"monitoring", "securitycenter"}, prod.errors  # the gRPC services left on TLS
+    assert prod.alert_policies is None and prod.scc_sources is None and prod.scc_active_findings is None
+    assert {e.kind for e in prod.errors} == {"endpoint"}
+    assert prod.log_sinks is not None and prod.log_metrics is not None  # the override: plaintext, read
+    assert prod.subnetworks is not None and prod.scc_services is not None  # REST: read
+
+
+def test_rest_clients_take_the_base_url_or_their_services_override():
+    from google.auth.credentials import AnonymousCredentials
+
+    from auditor.providers.gcp.clients import GcpClients
+
+    endpoints = GcpEndpoints(
+        rest="https://www-psc.p.googleapis.com", services=(("dns", "https://dns-psc.p.googleapis.com"),)
+    )
+    clients = GcpClients(GcpScanOptions(endpoints=endpoints, anonymous=True), AnonymousCredentials())
+    assert clients.compute("networks").transport._host == "https://www-psc.p.googleapis.com"
+    assert clients.discovery("dns")._baseUrl == "https://dns-psc.p.googleapis.com/"
+    assert clients.discovery("storage")._baseUrl == "https://www-psc.p.googleapis.com/storage/v1/"
