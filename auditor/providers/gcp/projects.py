@@ -82,13 +82,19 @@ def resolve_projects(runtime: Runtime, options: GcpScanOptions) -> list[ProjectS
         scopes = _under(runtime, options, parents)
     else:
         scopes = _visible(runtime, options)
-    return [_with_ancestors(runtime, options, scope, parents) for scope in scopes]
+    unreadable: dict[str, ReadFailed] = {}
+    return [_with_ancestors(runtime, options, scope, parents, unreadable) for scope in scopes]
 
 
 def _with_ancestors(
-    runtime: Runtime, options: GcpScanOptions, scope: ProjectScope, parents: Parents
+    runtime: Runtime,
+    options: GcpScanOptions,
+    scope: ProjectScope,
+    parents: Parents,
+    unreadable: dict[str, ReadFailed],
 ) -> ProjectScope:
-    """The scope with its ancestors, reading each folder not yet seen once (``folders.get``)."""
+    """The scope with its ancestors, reading each folder not yet seen once (``folders.get``); a folder
+    that could not be read is not asked again (``unreadable``)."""
     if scope.ancestry_error is not None or not scope.parent:
         return scope  # its own read failed (the error says so), or it sits in no organization
     context = UnitContext(runtime, scope.project_id, "")
@@ -97,7 +103,7 @@ def _with_ancestors(
     current = scope.parent
     while current.startswith("folders/") and len(chain) <= MAX_DEPTH:
         chain.append(current)
-        if current not in parents:
+        if current not in parents and current not in unreadable:
             try:
                 found = context.call(
                     SERVICE,
@@ -106,13 +112,19 @@ def _with_ancestors(
                         name=n, retry=retry, timeout=timeout
                     ),
                 )
+                parents[current] = str(found.parent)
             except ReadFailed as failure:
                 failure.resource = current
-                error = CollectionError.of_failure(
-                    failure, provider="gcp", account=scope.project_id, region=GLOBAL, dataset="ancestors"
-                )
-                return replace(scope, ancestors=None, ancestry_error=error)
-            parents[current] = str(found.parent)
+                unreadable[current] = failure  # not asked again for the next project under it
+        if current in unreadable:
+            error = CollectionError.of_failure(
+                unreadable[current],
+                provider="gcp",
+                account=scope.project_id,
+                region=GLOBAL,
+                dataset="ancestors",
+            )
+            return replace(scope, ancestors=None, ancestry_error=error)
         current = parents[current]
     organization = scope.organization_id
     if current.startswith("organizations/"):

@@ -130,8 +130,10 @@ def test_an_unreadable_ancestor_folder_is_an_error_of_the_sink_check_not_a_stop(
     from auditor.model import Status
 
     gcp.faults.inject("resourcemanager.folders.get", "denied")
-    [inventory] = collect_gcp(_options(gcp, projects=("eu-project",), organization=ORG))
+    inventory, other = collect_gcp(_options(gcp, projects=("eu-project", "eu-two-project"), organization=ORG))
     assert inventory.ancestors is None and inventory.ancestor_sinks is None
+    assert other.ancestors is None  # the same folder: asked once, for the first project
+    assert len([r for r in gcp.faults.requests() if r.operation == "resourcemanager.folders.get"]) == 1
     [error] = [e for e in inventory.errors if e.dataset == "ancestors"]
     assert (error.kind, error.resource) == ("denied", "folders/2002")
     now = datetime.now(UTC)
