@@ -116,7 +116,7 @@ def subnet_flow_logs_enabled(inv: GcpInventory) -> Iterator[Verdict]:
                 resource,
                 subnet.region,
                 f"Subnet {subnet.name} ({subnet.network}) is flow-logged by VPC Flow Logs configuration "
-                f"{config.name} (on its {config.target_kind})",
+                f"{_short(config.name)} (on its {config.target_kind})",
                 vpc_flow_logs_configs=[c.name for c in covering],
                 aggregation_interval=config.aggregation_interval,
                 flow_sampling=config.flow_sampling,
@@ -126,7 +126,7 @@ def subnet_flow_logs_enabled(inv: GcpInventory) -> Iterator[Verdict]:
             verdict = not_evaluated(resource, subnet.region, inv.errors_for(GLOBAL, "vpc_flow_logs_configs"))
         else:
             how = "switched off" if subnet.flow_logs_configured else "not configured"
-            paused = [c.name for c in _covering_configs(inv, subnet, configs, enabled=False)]
+            paused = [_short(c.name) for c in _covering_configs(inv, subnet, configs, enabled=False)]
             verdict = failed(
                 resource,
                 subnet.region,
@@ -158,10 +158,15 @@ def _covering_configs(
     ]
 
 
+def _short(name: str) -> str:
+    """'projects/p/locations/global/vpcFlowLogsConfigs/db' -> 'db'."""
+    return name.rsplit("/", 1)[-1]
+
+
 def _attachment_and_tunnel_configs(configs: list[VpcFlowLogsConfig] | None) -> list[str]:
     """The Interconnect attachment and VPN tunnel configurations, reported as evidence (no subnet)."""
     return [
-        f"{c.name.rsplit('/', 1)[-1]}: {c.target_kind} {c.target} ({c.state})"
+        f"{_short(c.name)}: {c.target_kind} {c.target} ({c.state})"
         for c in configs or []
         if c.target_kind in ("interconnect_attachment", "vpn_tunnel")
     ]
