@@ -1,4 +1,12 @@
-"""`auditor scan gcp [--project P ...] [--organization O] [--folder F]`: collect GCP projects read-only."""
+"""`auditor scan gcp [--project P ...] [--organization O] [--folder F] [--endpoint URL ...]`: collect GCP
+projects read-only.
+
+``--endpoint`` / ``--grpc-endpoint`` (or the variables ``POSTURE_AUDITOR_GCP_ENDPOINT`` /
+``POSTURE_AUDITOR_GCP_GRPC_ENDPOINT``) send the clients to an emulator or a private endpoint (Private
+Service Connect) instead of Google's; ``--service-endpoint SERVICE=URL`` overrides one service.
+``--anonymous`` uses no credentials at all (google.auth's AnonymousCredentials: only an emulator accepts
+that); otherwise Application Default Credentials, also against a private endpoint.
+"""
 
 from __future__ import annotations
 
@@ -42,6 +50,32 @@ def scan_gcp(
         help="Numeric folder id: every project under it, in nested folders too (its organization is read "
         "from its ancestors unless --organization names it).",
     ),
+    endpoint: str | None = typer.Option(
+        None,
+        "--endpoint",
+        envvar="POSTURE_AUDITOR_GCP_ENDPOINT",
+        help="Base URL of every REST API instead of Google's, e.g. an emulator (http://127.0.0.1:8085) or "
+        "a Private Service Connect endpoint (https://www-myendpoint.p.googleapis.com).",
+    ),
+    grpc_endpoint: str | None = typer.Option(
+        None,
+        "--grpc-endpoint",
+        envvar="POSTURE_AUDITOR_GCP_GRPC_ENDPOINT",
+        help="HOST:PORT of every gRPC API (Security Command Center, Logging, Monitoring) instead of "
+        "Google's: TLS, or plaintext when written http://HOST:PORT (an emulator).",
+    ),
+    service_endpoints: list[str] = typer.Option(
+        [],
+        "--service-endpoint",
+        help="SERVICE=URL for one service (repeatable): compute, dns, networkmanagement, resourcemanager, "
+        "securitycentermanagement, serviceusage, storage (REST URLs); securitycenter, logging, monitoring "
+        "(gRPC targets).",
+    ),
+    anonymous: bool = typer.Option(
+        False,
+        "--anonymous",
+        help="Send no credentials (google.auth AnonymousCredentials), for an emulator; needs an endpoint.",
+    ),
     snapshot: SnapshotOption = None,
     json_out: JsonOption = None,
     benchmarks: BenchmarkOption = None,
@@ -55,7 +89,7 @@ def scan_gcp(
     quiet: QuietOption = False,
 ) -> None:
     """Collect GCP projects read-only (Application Default Credentials) and evaluate every GCP check."""
-    from auditor.providers.gcp import GcpCollectionFailed, GcpScanOptions, collect_gcp
+    from auditor.providers.gcp import GcpCollectionFailed, GcpEndpoints, GcpScanOptions, collect_gcp
 
     evaluation = evaluation_from(
         ctx,
@@ -67,9 +101,24 @@ def scan_gcp(
         output_dir=output_dir,
         formats=formats,
     )
+    endpoints = None
+    if endpoint is not None or grpc_endpoint is not None or service_endpoints:
+        pairs = []
+        for value in service_endpoints:
+            service, equals, url = value.partition("=")
+            if not equals or not service or not url:
+                raise typer.BadParameter(f"{value!r} is not SERVICE=URL", param_hint="--service-endpoint")
+            pairs.append((service.strip(), url.strip()))
+        try:
+            endpoints = GcpEndpoints(rest=endpoint, grpc=grpc_endpoint, services=tuple(pairs))
+        except ValueError as error:
+            hint = "--service-endpoint" if "unknown GCP service" in str(error) or pairs else "--endpoint"
+            raise typer.BadParameter(str(error), param_hint=hint) from error
     try:
         options = GcpScanOptions(
             projects=tuple(projects),
+            endpoints=endpoints,
+            anonymous=anonymous,
             organization=organization,
             folder=folder,
             max_workers=workers,
@@ -77,8 +126,15 @@ def scan_gcp(
             rate_limits=rate_limits_from(rate_limits),
         )
     except ValueError as error:
-        hint = "--folder" if str(error).startswith("folder") else "--organization"
-        raise typer.BadParameter(str(error), param_hint=hint) from error
+        message = str(error)
+        hint = (
+            "--anonymous"
+            if message.startswith("anonymous")
+            else "--folder"
+            if message.startswith("folder")
+            else "--organization"
+        )
+        raise typer.BadParameter(message, param_hint=hint) from error
     run_scan(
         "GCP",
         lambda progress: collect_gcp(options, progress=progress),

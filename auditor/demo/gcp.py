@@ -18,12 +18,13 @@ def collect_gcp_demo(
 ) -> list[Inventory]:
     from auditor.demo import DemoFailed
     from auditor.emulators.gcp_emulator import GcpEmulator
-    from auditor.providers.gcp import GcpCollectionFailed, GcpEndpoints, GcpScanOptions, collect_gcp
+    from auditor.providers.gcp import GcpCollectionFailed, GcpScanOptions, collect_gcp
 
     with GcpEmulator.from_estate(spec) as emulator:
         options = GcpScanOptions(
             organization=spec.organization.id if spec.organization is not None else None,
-            endpoints=GcpEndpoints(rest=emulator.rest_endpoint, grpc=emulator.grpc_endpoint),
+            endpoints=emulator.endpoints(),
+            anonymous=True,
             retry_initial=0.05,
             retry_deadline=5.0,
             num_retries=1,

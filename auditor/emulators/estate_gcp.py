@@ -5,20 +5,36 @@
     gcp:
       organization:
         id: "123456789012"
-        scc:
-          asset_discovery: false
+        scc:                         # Security Command Center v2 (sources are always there)
           services: {security-health-analytics: ENABLED, event-threat-detection: DISABLED}
           findings: [{category: OPEN_FIREWALL, severity: HIGH, project: shop-prod, count: 2}]
+        log_sinks:                   # organization sinks; include_children: an aggregated sink
+          - {name: org-all, destination: "storage.googleapis.com/org-logs", include_children: true}
       folders:                       # a tree under the organization: parent is a folder id, or none
         - {id: "2001", name: production}
-        - {id: "2002", name: eu, parent: "2001"}
+        - id: "2002"
+          name: eu
+          parent: "2001"
+          log_sinks:                 # exclusions: [{name, filter, disabled}]
+            - name: eu-all
+              destination: "bigquery.googleapis.com/projects/x/datasets/eu"
+              include_children: true
+              exclusions: [{name: no-audit, filter: 'logName:"cloudaudit.googleapis.com"'}]
       projects:
         - id: shop-prod
           folder: "2002"             # none: directly under the organization
           networks:
             - name: prod-vpc
               dns_logging: true          # a DNS server policy with logging bound to the network
-              subnets: [{name: web, region: europe-west1, cidr: 10.0.0.0/24, flow_logs: true}]
+              subnets:
+                - {name: web, region: europe-west1, cidr: 10.0.0.0/24, flow_logs: true}
+                - {name: old, region: europe-west1, cidr: 10.0.1.0/24, legacy_flow_logs: true}
+          flow_logs_configs:         # Network Management API vpcFlowLogsConfigs
+            - {name: prod-net, target: network, network: prod-vpc}
+            - {name: db, target: subnet, subnet: db, region: europe-west1, state: DISABLED}
+          alert_policies:            # condition: threshold (default), absent, mql, promql on the metric;
+            - {name: fw, metric: fw-changes, condition: promql}   # matched_log with a log filter
+            - {name: iam, condition: matched_log, filter: 'protoPayload.methodName="SetIamPolicy"'}
 
 A field left out leaves the feature off. Errors name the file, the place and the line, like the rest of
 the estate (``auditor.emulators.estate``).
@@ -81,6 +97,9 @@ class SubnetEstate(_Spec):
         "PRIVATE_NAT",
     ] = "PRIVATE"
     flow_logs: bool = False
+    legacy_flow_logs: bool = Field(
+        default=False, description="The legacy enableFlowLogs field set to true (and no logConfig)."
+    )
     flow_sampling: float = Field(default=0.5, ge=0, le=1)
 
     _check_name = field_validator("name")(_name)
@@ -182,11 +201,44 @@ class BackendServiceEstate(_Spec):
     _check_name = field_validator("name")(_name)
 
 
+class LogExclusionEstate(_Spec):
+    name: str
+    filter: str
+    disabled: bool = False
+
+
 class LogSinkEstate(_Spec):
     name: str
     destination: str
     filter: str = ""
     disabled: bool = False
+    include_children: bool = False
+    exclusions: list[LogExclusionEstate] = Field(default_factory=list)
+
+
+class FlowLogsConfigEstate(_Spec):
+    """A Network Management API VPC Flow Logs configuration of the project."""
+
+    name: str
+    target: Literal["network", "subnet", "interconnect_attachment", "vpn_tunnel"]
+    network: str | None = None
+    subnet: str | None = None
+    interconnect_attachment: str | None = None
+    vpn_tunnel: str | None = None
+    region: str | None = Field(default=None, description="For a subnet, attachment or tunnel target.")
+    state: Literal["ENABLED", "DISABLED"] | None = Field(
+        default=None, description="None: the field is absent (the API's default, ENABLED)."
+    )
+
+    _check_name = field_validator("name")(_name)
+
+    @model_validator(mode="after")
+    def _target_named(self) -> FlowLogsConfigEstate:
+        if getattr(self, self.target) is None:
+            raise ValueError(f"a {self.target} target needs {self.target}: NAME")
+        if self.target != "network" and self.region is None:
+            raise ValueError(f"a {self.target} target needs its region")
+        return self
 
 
 class BucketEstate(_Spec):
@@ -208,8 +260,23 @@ class LogMetricEstate(_Spec):
 
 class AlertPolicyEstate(_Spec):
     name: str
-    metric: str = Field(description="The log-based metric it alerts on.")
+    metric: str | None = Field(default=None, description="The log-based metric it alerts on.")
+    condition: Literal["threshold", "absent", "mql", "promql", "matched_log"] = Field(
+        default="threshold",
+        description="How the condition reads the metric: a metric filter (threshold, absent), MQL or "
+        "PromQL; matched_log alerts on log entries matching ``filter`` (no metric).",
+    )
+    filter: str | None = Field(default=None, description="The log filter of a matched_log condition.")
     enabled: bool = True
+
+    @model_validator(mode="after")
+    def _condition_complete(self) -> AlertPolicyEstate:
+        if self.condition == "matched_log":
+            if self.filter is None or self.metric is not None:
+                raise ValueError("a matched_log condition takes a filter, not a metric")
+        elif self.metric is None or self.filter is not None:
+            raise ValueError(f"a {self.condition} condition takes a metric, not a filter")
+        return self
 
 
 class AuditLogEstate(_Spec):
@@ -230,6 +297,7 @@ class GcpProjectEstate(_Spec):
     security_policies: list[SecurityPolicyEstate] = Field(default_factory=list)
     backend_services: list[BackendServiceEstate] = Field(default_factory=list)
     log_sinks: list[LogSinkEstate] = Field(default_factory=list)
+    flow_logs_configs: list[FlowLogsConfigEstate] = Field(default_factory=list)
     buckets: list[BucketEstate] = Field(default_factory=list)
     apis: list[str] = Field(
         default_factory=lambda: ["compute.googleapis.com", "dns.googleapis.com", "logging.googleapis.com"],
@@ -264,8 +332,16 @@ class GcpProjectEstate(_Spec):
         problems += [
             f"alert_policies[{i}].metric: no log metric {a.metric!r} in the project"
             for i, a in enumerate(self.alert_policies)
-            if a.metric not in metrics
+            if a.metric is not None and a.metric not in metrics
         ]
+        subnets = {s.name for n in self.networks for s in n.subnets}
+        for i, config in enumerate(self.flow_logs_configs):
+            if config.network is not None and config.network not in networks:
+                problems.append(
+                    f"flow_logs_configs[{i}].network: no network {config.network!r} in the project"
+                )
+            if config.subnet is not None and config.subnet not in subnets:
+                problems.append(f"flow_logs_configs[{i}].subnet: no subnet {config.subnet!r} in the project")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -280,7 +356,6 @@ class SccFindingEstate(_Spec):
 
 
 class SccEstate(_Spec):
-    asset_discovery: bool = False
     services: dict[str, Literal["ENABLED", "DISABLED", "INHERITED"]] = Field(default_factory=dict)
     findings: list[SccFindingEstate] = Field(default_factory=list)
 
@@ -298,6 +373,7 @@ class SccEstate(_Spec):
 class GcpOrganizationEstate(_Spec):
     id: str = Field(pattern=r"^[0-9]{6,20}$")
     scc: SccEstate = Field(default_factory=SccEstate)
+    log_sinks: list[LogSinkEstate] = Field(default_factory=list)
 
 
 class GcpFolderEstate(_Spec):
@@ -305,6 +381,7 @@ class GcpFolderEstate(_Spec):
     name: str = ""
     parent: str | None = Field(default=None, description="The parent folder's id; none: the organization.")
     state: Literal["ACTIVE", "DELETE_REQUESTED"] = "ACTIVE"
+    log_sinks: list[LogSinkEstate] = Field(default_factory=list)
 
 
 class GcpEstate(_Spec):

@@ -1,9 +1,11 @@
 """Both GCP emulators together, seeded from an estate: ``with GcpEmulator.from_estate(spec) as gcp: ...``.
 
 ``gcp.rest_endpoint`` ("http://127.0.0.1:PORT") is the ``api_endpoint`` of the REST clients (Compute,
-DNS, Resource Manager, SCC management); ``gcp.grpc_endpoint`` ("127.0.0.1:PORT") is the insecure channel
-target of the gRPC clients (Security Command Center, Logging, Monitoring). ``gcp.faults`` injects faults
-and holds every request received.
+DNS, Resource Manager, Service Usage, Cloud Storage, Network Management, SCC management);
+``gcp.grpc_endpoint`` ("127.0.0.1:PORT") is the insecure channel target of the gRPC clients (Security
+Command Center v2, Logging, Monitoring). ``gcp.endpoints()`` is both as the collector's ``GcpEndpoints``
+(the gRPC one as ``http://127.0.0.1:PORT``: plaintext). ``gcp.faults`` injects faults and holds every
+request received.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from auditor.emulators.gcp_grpc import GcpGrpcEmulator
 from auditor.emulators.gcp_rest import GcpRestEmulator
 from auditor.emulators.gcp_seed import gcp_state
 from auditor.emulators.gcp_state import GcpEmulatorState
+from auditor.providers.gcp.options import GcpEndpoints
 
 
 class GcpEmulator:
@@ -36,6 +39,10 @@ class GcpEmulator:
     @property
     def grpc_endpoint(self) -> str:
         return self.grpc.endpoint
+
+    def endpoints(self) -> GcpEndpoints:
+        """Where the collector reaches both emulators (REST over http, gRPC in plaintext)."""
+        return GcpEndpoints(rest=self.rest_endpoint, grpc=f"http://{self.grpc_endpoint}")
 
     def set_page_size(self, size: int) -> None:
         self.rest.page_size = size

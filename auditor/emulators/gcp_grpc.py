@@ -1,11 +1,15 @@
-"""The GCP gRPC emulator: Security Command Center v1, Cloud Logging v2 and Cloud Monitoring v3 on loopback.
+"""The GCP gRPC emulator: Security Command Center v2, Cloud Logging v2 and Cloud Monitoring v3 on loopback.
 
 The client packages ship proto-plus messages but no ``_pb2_grpc`` servicers, so the server registers
-generic handlers: each method is ``(request class, response class, answer)``, and the proto-plus classes'
-``serialize`` / ``deserialize`` put the messages on the wire. Insecure channel, 127.0.0.1, a free port.
+generic handlers: each method is ``(request class, response class, answer)``. An answer is the response in
+its proto3 JSON form (what ``gcp_state`` holds), parsed strictly into the installed client's message class
+(``json_format.ParseDict``, unknown fields refused: a seed the proto does not define fails the call with
+INTERNAL instead of being served). Insecure channel, 127.0.0.1, a free port.
 Paging by ``page_token`` / ``next_page_token``; faults from the shared ``FaultPlan`` (PERMISSION_DENIED,
 UNAVAILABLE, RESOURCE_EXHAUSTED, a response body that does not parse, a held (slow) answer, an empty
 response message); every call recorded.
+
+``SERVED`` lists every (gRPC method path, request class, response class) served, for the contract tests.
 """
 
 from __future__ import annotations
@@ -15,12 +19,45 @@ from concurrent import futures
 from typing import Any
 
 import grpc
-from google.cloud import logging_v2, monitoring_v3, securitycenter_v1
+from google.cloud import logging_v2, monitoring_v3, securitycenter_v2
+from google.protobuf import json_format
+from google.protobuf.message import Message
 
 from auditor.emulators.gcp_faults import FaultPlan, ReceivedRequest
-from auditor.emulators.gcp_state import GcpEmulatorState, GcpProjectState
+from auditor.emulators.gcp_state import GcpEmulatorState, GcpProjectState, Json
 
-Answer = Callable[[Any], Any]
+Answer = Callable[[Any], Json]
+SCC = "google.cloud.securitycenter.v2.SecurityCenter"
+LOGGING_CONFIG = "google.logging.v2.ConfigServiceV2"
+LOGGING_METRICS = "google.logging.v2.MetricsServiceV2"
+ALERT_POLICIES = "google.monitoring.v3.AlertPolicyService"
+METHODS: dict[str, dict[str, tuple[Any, Any]]] = {
+    SCC: {
+        "ListSources": (securitycenter_v2.ListSourcesRequest, securitycenter_v2.ListSourcesResponse),
+        "ListFindings": (securitycenter_v2.ListFindingsRequest, securitycenter_v2.ListFindingsResponse),
+    },
+    LOGGING_CONFIG: {"ListSinks": (logging_v2.types.ListSinksRequest, logging_v2.types.ListSinksResponse)},
+    LOGGING_METRICS: {
+        "ListLogMetrics": (logging_v2.types.ListLogMetricsRequest, logging_v2.types.ListLogMetricsResponse)
+    },
+    ALERT_POLICIES: {
+        "ListAlertPolicies": (
+            monitoring_v3.ListAlertPoliciesRequest,
+            monitoring_v3.ListAlertPoliciesResponse,
+        )
+    },
+}
+SERVED = tuple(
+    (f"/{service}/{method}", request, response)
+    for service, methods in METHODS.items()
+    for method, (request, response) in methods.items()
+)
+
+
+def to_message(body: Json, response: Any) -> Message:
+    """``body`` (proto3 JSON) as the protobuf message of the proto-plus class ``response``; a field the
+    message does not define raises ``json_format.ParseError``."""
+    return json_format.ParseDict(body, response.pb()(), ignore_unknown_fields=False)
 
 
 class _Abort(Exception):
@@ -38,49 +75,14 @@ class GcpGrpcEmulator:
         self.faults = faults
         self.page_size = page_size
         self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="gcp-grpc"))
-        scc = securitycenter_v1
-        self._service(
-            "google.cloud.securitycenter.v1.SecurityCenter",
-            {
-                "GetOrganizationSettings": (
-                    scc.GetOrganizationSettingsRequest,
-                    scc.OrganizationSettings,
-                    self._organization_settings,
-                ),
-                "ListSources": (scc.ListSourcesRequest, scc.ListSourcesResponse, self._sources),
-                "ListFindings": (scc.ListFindingsRequest, scc.ListFindingsResponse, self._findings),
-            },
-        )
-        self._service(
-            "google.logging.v2.ConfigServiceV2",
-            {
-                "ListSinks": (
-                    logging_v2.types.ListSinksRequest,
-                    logging_v2.types.ListSinksResponse,
-                    self._sinks,
-                )
-            },
-        )
-        self._service(
-            "google.logging.v2.MetricsServiceV2",
-            {
-                "ListLogMetrics": (
-                    logging_v2.types.ListLogMetricsRequest,
-                    logging_v2.types.ListLogMetricsResponse,
-                    self._metrics,
-                )
-            },
-        )
-        self._service(
-            "google.monitoring.v3.AlertPolicyService",
-            {
-                "ListAlertPolicies": (
-                    monitoring_v3.ListAlertPoliciesRequest,
-                    monitoring_v3.ListAlertPoliciesResponse,
-                    self._alert_policies,
-                )
-            },
-        )
+        answers: dict[str, dict[str, Answer]] = {
+            SCC: {"ListSources": self._sources, "ListFindings": self._findings},
+            LOGGING_CONFIG: {"ListSinks": self._sinks},
+            LOGGING_METRICS: {"ListLogMetrics": self._metrics},
+            ALERT_POLICIES: {"ListAlertPolicies": self._alert_policies},
+        }
+        for service, methods in METHODS.items():
+            self._service(service, {m: (*classes, answers[service][m]) for m, classes in methods.items()})
         self.port = self._server.add_insecure_port("127.0.0.1:0")
 
     @property
@@ -101,7 +103,7 @@ class GcpGrpcEmulator:
                 self._handler(f"{name}.{method}", answer, response),
                 request_deserializer=request.deserialize,
                 response_serializer=lambda message: (
-                    message if isinstance(message, bytes) else type(message).serialize(message)
+                    message if isinstance(message, bytes) else message.SerializeToString()
                 ),
             )
             for method, (request, response, answer) in methods.items()
@@ -128,11 +130,15 @@ class GcpGrpcEmulator:
             if fault == "throttled":
                 context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, f"Quota exceeded ({key})")
             if fault == "empty":
-                return response()
+                return response.pb()()
             try:
-                return answer(request)
+                return to_message(answer(request), response)
             except _Abort as error:
                 context.abort(error.code, error.message)
+            except json_format.ParseError as error:  # a seed the proto does not define: never served
+                context.abort(
+                    grpc.StatusCode.INTERNAL, f"emulator seed is not a {response.__name__}: {error}"
+                )
 
         return handle
 
@@ -149,7 +155,8 @@ class GcpGrpcEmulator:
 
     def _organization(self, parent: str) -> Any:
         org = self.state.organization
-        if org is None or not parent.startswith(f"organizations/{org.organization_id}"):
+        name = f"organizations/{org.organization_id}" if org is not None else ""
+        if org is None or not (parent == name or parent.startswith(name + "/")):
             raise _Abort(grpc.StatusCode.PERMISSION_DENIED, f"Permission denied on {parent}")
         return org
 
@@ -160,98 +167,65 @@ class GcpGrpcEmulator:
             raise _Abort(grpc.StatusCode.PERMISSION_DENIED, f"Permission denied on {parent}")
         return project
 
-    # --- Security Command Center ---------------------------------------------------------------
+    # --- Security Command Center v2 ----------------------------------------------------------
 
-    def _organization_settings(self, request: Any) -> Any:
-        org = self._organization(request.name)
-        settings = org.settings
-        config = securitycenter_v1.OrganizationSettings.AssetDiscoveryConfig
-        mode = settings.get("inclusionMode") or "INCLUSION_MODE_UNSPECIFIED"
-        return securitycenter_v1.OrganizationSettings(
-            name=settings.get("name", request.name),
-            enable_asset_discovery=bool(settings.get("enableAssetDiscovery")),
-            asset_discovery_config=config(inclusion_mode=config.InclusionMode[mode]),
-        )
-
-    def _sources(self, request: Any) -> Any:
+    def _sources(self, request: Any) -> Json:
+        """v2 ListSources: parent ``organizations/O`` (sources are not located)."""
         org = self._organization(request.parent)
+        if request.parent != f"organizations/{org.organization_id}":
+            raise _Abort(grpc.StatusCode.INVALID_ARGUMENT, f"invalid parent {request.parent!r}")
         page, token = self._page(org.sources, request.page_size, request.page_token)
-        return securitycenter_v1.ListSourcesResponse(
-            sources=[securitycenter_v1.Source(name=s["name"], display_name=s["displayName"]) for s in page],
-            next_page_token=token,
-        )
+        return {"sources": page, **({"nextPageToken": token} if token else {})}
 
-    def _findings(self, request: Any) -> Any:
+    def _findings(self, request: Any) -> Json:
+        """v2 ListFindings: parent ``organizations/O/sources/S`` optionally followed by
+        ``/locations/L`` (no location: global); ``-`` for every source."""
         org = self._organization(request.parent)
+        parts = request.parent.split("/")
+        located = len(parts) == 6 and parts[4] == "locations"
+        if not (len(parts) in (4, 6) and parts[2] == "sources" and (len(parts) == 4 or located)):
+            raise _Abort(grpc.StatusCode.INVALID_ARGUMENT, f"invalid parent {request.parent!r}")
+        source, location = parts[3], parts[5] if located else "global"
         wanted_state = "ACTIVE" if 'state="ACTIVE"' in request.filter.replace(" ", "") else ""
-        findings = [f for f in org.findings if not wanted_state or f["state"] == wanted_state]
+        findings = [
+            f
+            for f in org.findings
+            if (source == "-" or f["finding"]["parent"].endswith(f"/sources/{source}/locations/{location}"))
+            and f"/locations/{location}/" in f["finding"]["name"]
+            and (not wanted_state or f["finding"].get("state") == wanted_state)
+        ]
         page, token = self._page(findings, request.page_size, request.page_token)
-        result = securitycenter_v1.ListFindingsResponse.ListFindingsResult
-        return securitycenter_v1.ListFindingsResponse(
-            list_findings_results=[
-                result(
-                    finding=securitycenter_v1.Finding(
-                        name=f["name"],
-                        parent=f["parent"],
-                        category=f["category"],
-                        severity=securitycenter_v1.Finding.Severity[f["severity"]],
-                        state=securitycenter_v1.Finding.State[f["state"]],
-                        resource_name=f["resourceName"],
-                    ),
-                    resource=result.Resource(
-                        name=f["resourceName"], project_display_name=f["projectDisplayName"]
-                    ),
-                )
-                for f in page
-            ],
-            next_page_token=token,
-            total_size=len(findings),
-        )
+        body: Json = {"listFindingsResults": page, "totalSize": len(findings)}
+        if token:
+            body["nextPageToken"] = token
+        return body
 
     # --- Logging and Monitoring ----------------------------------------------------------------
 
-    def _sinks(self, request: Any) -> Any:
-        project = self._project(request.parent)
-        page, token = self._page(project.log_sinks, request.page_size, request.page_token)
-        return logging_v2.types.ListSinksResponse(
-            sinks=[
-                logging_v2.types.LogSink(
-                    name=s["name"], destination=s["destination"], filter=s["filter"], disabled=s["disabled"]
-                )
-                for s in page
-            ],
-            next_page_token=token,
-        )
+    def _sink_owner(self, parent: str) -> list[Json]:
+        """The sinks of a project, a folder or the organization."""
+        kind, _, ident = parent.partition("/")
+        org = self.state.organization
+        if kind == "organizations" and org is not None and org.organization_id == ident:
+            return org.log_sinks
+        if kind == "folders" and ident in self.state.folders:
+            return self.state.folders[ident].log_sinks
+        return self._project(parent).log_sinks
 
-    def _metrics(self, request: Any) -> Any:
+    def _sinks(self, request: Any) -> Json:
+        sinks = self._sink_owner(request.parent)
+        page, token = self._page(sinks, request.page_size, request.page_token)
+        return {"sinks": page, **({"nextPageToken": token} if token else {})}
+
+    def _metrics(self, request: Any) -> Json:
         project = self._project(request.parent)
         page, token = self._page(project.log_metrics, request.page_size, request.page_token)
-        return logging_v2.types.ListLogMetricsResponse(
-            metrics=[logging_v2.types.LogMetric(name=m["name"], filter=m["filter"]) for m in page],
-            next_page_token=token,
-        )
+        return {"metrics": page, **({"nextPageToken": token} if token else {})}
 
-    def _alert_policies(self, request: Any) -> Any:
+    def _alert_policies(self, request: Any) -> Json:
         project = self._project(request.name)
         page, token = self._page(project.alert_policies, request.page_size, request.page_token)
-        condition = monitoring_v3.AlertPolicy.Condition
-        return monitoring_v3.ListAlertPoliciesResponse(
-            alert_policies=[
-                monitoring_v3.AlertPolicy(
-                    name=a["name"],
-                    display_name=a["displayName"],
-                    enabled=a["enabled"],
-                    conditions=[
-                        condition(
-                            display_name=a["displayName"],
-                            condition_threshold=condition.MetricThreshold(filter=a["filter"]),
-                        )
-                    ],
-                )
-                for a in page
-            ],
-            next_page_token=token,
-        )
+        return {"alertPolicies": page, **({"nextPageToken": token} if token else {})}
 
 
 def _short_name(operation: str) -> str:

@@ -1,4 +1,5 @@
-"""The GCP REST emulator: Compute, Cloud DNS, Resource Manager v3 and SCC management on loopback.
+"""The GCP REST emulator: Compute, Cloud DNS, Resource Manager v3, Service Usage, Cloud Storage, Network
+Management and SCC management on loopback.
 
 A stdlib ``ThreadingHTTPServer`` on 127.0.0.1 (a free port) answering the read operations the collector
 sends, as the real APIs do: JSON bodies, ``nextPageToken`` paging, aggregated lists whose empty scopes
@@ -113,6 +114,12 @@ class GcpRestEmulator:
                 self._services,
             ),
             ("GET", re.compile(r"^/storage/v1/b/([^/]+)$"), "storage.buckets.get", self._bucket),
+            (
+                "GET",
+                re.compile(r"^/v1/projects/([^/]+)/locations/([^/]+)/vpcFlowLogsConfigs$"),
+                "networkmanagement.vpcFlowLogsConfigs.list",
+                self._vpc_flow_logs_configs,
+            ),
             (
                 "GET",
                 re.compile(r"^/v1/organizations/([^/]+)/locations/([^/]+)/securityCenterServices$"),
@@ -413,6 +420,14 @@ class GcpRestEmulator:
         if bucket is None:
             raise RestAnswer(404, f"The specified bucket does not exist: {name}")
         return bucket
+
+    # --- Network Management ---------------------------------------------------------------------
+
+    def _vpc_flow_logs_configs(self, query: dict[str, str], project_id: str, location: str) -> Json:
+        project = self._project(project_id)
+        configs = project.vpc_flow_logs_configs if location == "global" else []
+        page, token = self._page(configs, query)
+        return {"vpcFlowLogsConfigs": page, **({"nextPageToken": token} if token else {})}
 
     # --- SCC management ------------------------------------------------------------------------
 

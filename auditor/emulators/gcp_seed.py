@@ -1,14 +1,21 @@
 """Seed the GCP emulators from an estate's ``gcp:`` part: ``gcp_state(spec)`` gives what they serve.
 
-Resources are written as the APIs return them (Compute and DNS JSON, IAM policies with auditConfigs, SCC
-management services, and the SCC / Logging / Monitoring records the gRPC emulator turns into messages).
+Resources are written as the APIs return them (Compute, DNS, Network Management JSON as their discovery
+documents define it, IAM policies with auditConfigs, SCC management services, and the proto3 JSON of the
+SCC v2 / Logging / Monitoring messages the gRPC emulator parses strictly).
 Features the estate leaves off are absent, as on GCP: a subnet without flow logs has no ``logConfig``
 unless it was switched off explicitly, a backend service without logging has no ``logConfig``.
 """
 
 from __future__ import annotations
 
-from auditor.emulators.estate_gcp import SCC_SERVICES, GcpEstate, GcpProjectEstate
+from auditor.emulators.estate_gcp import (
+    SCC_SERVICES,
+    AlertPolicyEstate,
+    GcpEstate,
+    GcpProjectEstate,
+    LogSinkEstate,
+)
 from auditor.emulators.gcp_state import (
     GcpEmulatorState,
     GcpFolderState,
@@ -20,6 +27,7 @@ from auditor.emulators.gcp_state import (
 COMPUTE = "https://www.googleapis.com/compute/v1"
 BASE_REGIONS = ("us-central1", "europe-west1", "asia-east1")
 RESOURCE_MANAGER = "//cloudresourcemanager.googleapis.com"
+LOGGING_AGENT = "gcp-sa-logging.iam.gserviceaccount.com"
 SOURCE_DISPLAY_NAMES = ("Security Health Analytics", "Event Threat Detection")
 
 
@@ -36,6 +44,7 @@ def gcp_state(spec: GcpEstate) -> GcpEmulatorState:
             display_name=folder.name or folder.id,
             parent=f"folders/{folder.parent}" if folder.parent else root,
             state=folder.state,
+            log_sinks=[_sink(sink, f"folders/{folder.id}") for sink in folder.log_sinks],
         )
     for index, project in enumerate(spec.projects):
         parent = f"folders/{project.folder}" if project.folder else root
@@ -57,6 +66,27 @@ def gcp_state(spec: GcpEstate) -> GcpEmulatorState:
     return state
 
 
+def _sink(spec: LogSinkEstate, parent: str) -> Json:
+    """A google.logging.v2.LogSink in proto3 JSON (defaults omitted, as the API's JSON does)."""
+    sink: Json = {
+        "name": spec.name,
+        "destination": spec.destination,
+        "writerIdentity": f"serviceAccount:service-{parent.split('/')[-1]}@{LOGGING_AGENT}",
+    }
+    if spec.filter:
+        sink["filter"] = spec.filter
+    if spec.disabled:
+        sink["disabled"] = True
+    if spec.include_children:
+        sink["includeChildren"] = True
+    if spec.exclusions:
+        sink["exclusions"] = [
+            {"name": e.name, "filter": e.filter, **({"disabled": True} if e.disabled else {})}
+            for e in spec.exclusions
+        ]
+    return sink
+
+
 def _organization(spec: GcpEstate) -> GcpOrganizationState:
     assert spec.organization is not None
     org = spec.organization
@@ -70,35 +100,96 @@ def _organization(spec: GcpEstate) -> GcpOrganizationState:
         for service in SCC_SERVICES
     ]
     sources = [
-        {"name": f"{name}/sources/{1000 + i}", "displayName": display}
+        {"name": f"{name}/sources/{1000 + i}", "displayName": display, "canonicalName": ""}
         for i, display in enumerate(SOURCE_DISPLAY_NAMES)
     ]
+    for source in sources:
+        source["canonicalName"] = source["name"]
     numbers = {p.id: spec.project_number(i) for i, p in enumerate(spec.projects)}
+    parents = {p.id: (f"folders/{p.folder}" if p.folder else name) for p in spec.projects}
     findings: list[Json] = []
+    source = f"{sources[0]['name']}/locations/global"
     for i, finding in enumerate(org.scc.findings):
+        project = f"{RESOURCE_MANAGER}/projects/{numbers[finding.project]}"
         for n in range(finding.count):
             findings.append(
                 {
-                    "name": f"{sources[0]['name']}/findings/f{i:03d}{n:03d}",
-                    "parent": sources[0]["name"],
-                    "category": finding.category,
-                    "severity": finding.severity,
-                    "state": finding.state,
-                    "resourceName": f"{RESOURCE_MANAGER}/projects/{numbers[finding.project]}",
-                    "projectDisplayName": finding.project,
+                    "finding": {
+                        "name": f"{source}/findings/f{i:03d}{n:03d}",
+                        "canonicalName": f"projects/{numbers[finding.project]}/sources/1000/locations/global"
+                        f"/findings/f{i:03d}{n:03d}",
+                        "parent": source,
+                        "resourceName": project,
+                        "state": finding.state,
+                        "category": finding.category,
+                        "severity": finding.severity,
+                        "findingClass": "THREAT" if ":" in finding.category else "MISCONFIGURATION",
+                        "eventTime": "2026-11-30T08:00:00Z",
+                        "createTime": "2026-11-30T08:00:05Z",
+                    },
+                    "resource": {
+                        "name": project,
+                        "displayName": finding.project,
+                        "type": "google.cloud.resourcemanager.Project",
+                        "cloudProvider": "GOOGLE_CLOUD_PLATFORM",
+                        "service": "cloudresourcemanager",
+                        "gcpMetadata": {
+                            "project": project,
+                            "projectDisplayName": finding.project,
+                            "parent": f"{RESOURCE_MANAGER}/{parents[finding.project]}",
+                            "organization": name,
+                        },
+                    },
                 }
             )
     return GcpOrganizationState(
         organization_id=org.id,
-        settings={
-            "name": f"{name}/organizationSettings",
-            "enableAssetDiscovery": org.scc.asset_discovery,
-            "inclusionMode": "EXCLUDE" if org.scc.asset_discovery else "",
-        },
         services=services,
         sources=sources,
         findings=findings,
+        log_sinks=[_sink(sink, name) for sink in org.log_sinks],
     )
+
+
+def _alert_policy(project: str, index: int, spec: AlertPolicyEstate) -> Json:
+    """A google.monitoring.v3.AlertPolicy in proto3 JSON, with one condition of the estate's kind."""
+    metric = f"logging.googleapis.com/user/{spec.metric}"
+    condition: Json = {"displayName": spec.name}
+    if spec.condition == "threshold":
+        condition["conditionThreshold"] = {
+            "filter": f'metric.type="{metric}" resource.type="global"',
+            "comparison": "COMPARISON_GT",
+            "thresholdValue": 0,
+            "duration": "0s",
+        }
+    elif spec.condition == "absent":
+        condition["conditionAbsent"] = {"filter": f'metric.type="{metric}"', "duration": "3600s"}
+    elif spec.condition == "mql":
+        condition["conditionMonitoringQueryLanguage"] = {
+            "query": f"fetch global | metric '{metric}' | align rate(1m) | every 1m | condition val() > 0",
+            "duration": "0s",
+        }
+    elif spec.condition == "promql":
+        promql = "logging_googleapis_com:user_" + "".join(
+            c if c.isalnum() or c == "_" else "_" for c in str(spec.metric)
+        )
+        condition["conditionPrometheusQueryLanguage"] = {
+            "query": f"sum(rate({promql}[5m])) > 0",
+            "duration": "0s",
+            "evaluationInterval": "60s",
+        }
+    else:
+        condition["conditionMatchedLog"] = {"filter": str(spec.filter)}
+    policy: Json = {
+        "name": f"projects/{project}/alertPolicies/{1000 + index}",
+        "displayName": spec.name,
+        "combiner": "OR",
+        "conditions": [condition],
+        "enabled": spec.enabled,
+    }
+    if spec.condition == "matched_log":
+        policy["alertStrategy"] = {"notificationRateLimit": {"period": "300s"}}
+    return policy
 
 
 def _project(spec: GcpProjectEstate, number: str, parent: str) -> GcpProjectState:
@@ -128,6 +219,8 @@ def _project(spec: GcpProjectEstate, number: str, parent: str) -> GcpProjectStat
                 "purpose": subnet.purpose,
                 "selfLink": f"{base}/regions/{subnet.region}/subnetworks/{subnet.name}",
             }
+            if subnet.legacy_flow_logs:
+                item["enableFlowLogs"] = True
             if subnet.flow_logs:
                 item["logConfig"] = {
                     "enable": True,
@@ -224,22 +317,46 @@ def _project(spec: GcpProjectEstate, number: str, parent: str) -> GcpProjectStat
             for audit in spec.audit_logs
         ],
     }
-    state.log_sinks = [
-        {"name": s.name, "destination": s.destination, "filter": s.filter, "disabled": s.disabled}
-        for s in spec.log_sinks
+    state.log_sinks = [_sink(s, f"projects/{project}") for s in spec.log_sinks]
+    state.log_metrics = [
+        {
+            "name": m.name,
+            "filter": m.filter,
+            "metricDescriptor": {"metricKind": "DELTA", "valueType": "INT64"},
+        }
+        for m in spec.log_metrics
     ]
-    state.log_metrics = [{"name": m.name, "filter": m.filter} for m in spec.log_metrics]
     state.services = [
         {"name": f"projects/{number}/services/{api}", "config": {"name": api}, "state": "ENABLED"}
         for api in spec.apis
     ]
-    state.alert_policies = [
-        {
-            "name": f"projects/{project}/alertPolicies/{1000 + i}",
-            "displayName": a.name,
-            "enabled": a.enabled,
-            "filter": f'metric.type="logging.googleapis.com/user/{a.metric}" resource.type="global"',
+    state.alert_policies = [_alert_policy(project, i, a) for i, a in enumerate(spec.alert_policies)]
+    state.vpc_flow_logs_configs = []
+    for config in spec.flow_logs_configs:
+        body = {
+            "name": f"projects/{project}/locations/global/vpcFlowLogsConfigs/{config.name}",
+            "aggregationInterval": "INTERVAL_5_SEC",
+            "flowSampling": 0.5,
+            "metadata": "INCLUDE_ALL_METADATA",
+            "targetResourceState": "TARGET_RESOURCE_EXISTS",
+            "createTime": "2026-11-01T09:00:00.000000Z",
+            "updateTime": "2026-11-01T09:00:00.000000Z",
         }
-        for i, a in enumerate(spec.alert_policies)
-    ]
+        if config.state is not None:
+            body["state"] = config.state
+        if config.target == "network":
+            body["network"] = f"projects/{project}/global/networks/{config.network}"
+        else:
+            collection = {
+                "subnet": "subnetworks",
+                "interconnect_attachment": "interconnectAttachments",
+                "vpn_tunnel": "vpnTunnels",
+            }[config.target]
+            field = {"subnet": "subnet", "interconnect_attachment": "interconnectAttachment"}.get(
+                config.target, "vpnTunnel"
+            )
+            body[field] = (
+                f"projects/{project}/regions/{config.region}/{collection}/{getattr(config, config.target)}"
+            )
+        state.vpc_flow_logs_configs.append(body)
     return state

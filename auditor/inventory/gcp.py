@@ -5,18 +5,23 @@ means the read failed and a ``CollectionError`` for that (region, dataset) is in
 and organization-level datasets use the region ``GLOBAL``; an aggregated list (subnetworks) whose scope for
 one region was unreachable records its error under that region.
 
-The organization-level Security Command Center data (settings, enabled services, sources, the active
-findings summarised by severity and category) sits on every project of that organization, in the
-``scc_*`` fields; ``organization_id`` says which organization it belongs to ("" for a project outside an
-organization, where those fields stay ``None`` with no error: there is nothing to read).
+The organization-level Security Command Center data (enabled services, sources, the active findings
+summarised by severity and category) sits on every project of that organization, in the ``scc_*``
+fields; ``organization_id`` says which organization it belongs to ("" for a project outside an
+organization, where those fields stay ``None`` with no error: there is nothing to read). The log sinks of
+the project's ancestors (its folders and its organization) sit in ``ancestor_sinks``, by ancestor.
+
+Snapshots written before the v2 SCC move carry ``scc_settings`` (v1 asset discovery, retired by Google in
+2024) and alert policies' ``condition_filters``: they still load (the first is dropped, the second read
+as conditions).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from auditor.inventory.common import InventoryBase
 from auditor.model import CollectionError
@@ -60,6 +65,9 @@ class Subnetwork(_Model):
     purpose: str = Field(default="PRIVATE", description="PRIVATE, REGIONAL_MANAGED_PROXY, ...")
     flow_logs_enabled: bool = Field(description="logConfig.enable (false when logConfig is absent).")
     flow_logs_configured: bool = Field(default=False, description="The subnet carries a logConfig at all.")
+    legacy_flow_logs_enabled: bool = Field(
+        default=False, description="The legacy ``enableFlowLogs`` field of the subnetwork is true."
+    )
     aggregation_interval: str = ""
     flow_sampling: float | None = None
     metadata: str = ""
@@ -67,6 +75,33 @@ class Subnetwork(_Model):
     @property
     def can_have_flow_logs(self) -> bool:
         return self.purpose not in FLOW_LOGLESS_PURPOSES
+
+
+FlowLogsTarget = Literal["network", "subnet", "interconnect_attachment", "vpn_tunnel", "project"]
+
+
+class VpcFlowLogsConfig(_Model):
+    """A Network Management API VPC Flow Logs configuration (``projects/P/locations/global``)."""
+
+    name: str
+    state: str = Field(default="ENABLED", description="ENABLED or DISABLED (absent means ENABLED).")
+    target_kind: FlowLogsTarget = Field(description="What it logs: one network, subnet, ... or the project.")
+    target: str = Field(
+        default="",
+        description="The target's relative name, projects/P/regions/R/subnetworks/S ('': the project).",
+    )
+    aggregation_interval: str = ""
+    flow_sampling: float | None = None
+    metadata: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return self.state == "ENABLED"
+
+    @property
+    def target_name(self) -> str:
+        """The target's last path segment (the subnet's or network's name)."""
+        return self.target.rstrip("/").rsplit("/", 1)[-1] if self.target else ""
 
 
 class FirewallAllowed(_Model):
@@ -137,11 +172,23 @@ class ManagedZone(_Model):
 # --- Cloud Logging, Cloud Monitoring, audit configs --------------------------------------------
 
 
+class LogExclusion(_Model):
+    name: str
+    filter: str = ""
+    disabled: bool = False
+
+
 class LogSink(_Model):
     name: str
     destination: str
     filter: str = ""
     disabled: bool = False
+    include_children: bool = Field(
+        default=False,
+        description="An aggregated sink (organization or folder): it also exports the logs of every "
+        "project (and folder) under it.",
+    )
+    exclusions: list[LogExclusion] = Field(default_factory=list)
 
 
 class SinkBucket(_Model):
@@ -157,13 +204,33 @@ class LogMetric(_Model):
     filter: str = ""
 
 
+AlertConditionKind = Literal["threshold", "absent", "matched_log", "mql", "promql"]
+
+
+class AlertCondition(_Model):
+    kind: AlertConditionKind = Field(
+        description="threshold / absent (a metric filter), matched_log (a log filter), mql (Monitoring "
+        "Query Language), promql (PromQL)."
+    )
+    text: str = Field(description="The condition's filter or query.")
+
+
 class AlertPolicy(_Model):
     name: str
     display_name: str = ""
     enabled: bool = True
-    condition_filters: list[str] = Field(
-        default_factory=list, description="The conditions' filters (threshold and absence conditions)."
-    )
+    conditions: list[AlertCondition] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older_snapshot(cls, data: Any) -> Any:
+        """A snapshot from before the typed conditions: its ``condition_filters`` (filters and queries
+        together) are read as metric-filter conditions."""
+        if isinstance(data, dict) and "condition_filters" in data:
+            data = dict(data)
+            texts = data.pop("condition_filters") or []
+            data.setdefault("conditions", [{"kind": "threshold", "text": t} for t in texts])
+        return data
 
 
 class AuditLogConfig(_Model):
@@ -177,11 +244,6 @@ class AuditConfig(_Model):
 
 
 # --- Security Command Center (organization level) ----------------------------------------------
-
-
-class SccSettings(_Model):
-    enable_asset_discovery: bool = False
-    inclusion_mode: str = ""
 
 
 class SccService(_Model):
@@ -219,12 +281,25 @@ class GcpInventory(InventoryBase):
     regions: list[str] = Field(default_factory=list, description="Regions that hold collected resources.")
     networks: list[Network] | None = None
     subnetworks: list[Subnetwork] | None = None
+    vpc_flow_logs_configs: list[VpcFlowLogsConfig] | None = Field(
+        default=None, description="Network Management API VPC Flow Logs configurations of the project."
+    )
     firewalls: list[Firewall] | None = None
     backend_services: list[BackendService] | None = None
     security_policies: list[SecurityPolicy] | None = None
     dns_policies: list[DnsPolicy] | None = None
     managed_zones: list[ManagedZone] | None = None
     log_sinks: list[LogSink] | None = None
+    ancestors: list[str] | None = Field(
+        default_factory=list,
+        description="The project's folders and organization, nearest first ('folders/F', 'organizations/O'); "
+        "None: they could not be read (the error names the folder).",
+    )
+    ancestor_sinks: dict[str, list[LogSink] | None] | None = Field(
+        default_factory=dict,
+        description="The log sinks of each ancestor, by ancestor; None for one ancestor = its sinks could "
+        "not be read (its error names it).",
+    )
     sink_buckets: dict[str, SinkBucket | None] | None = Field(
         default=None,
         description="The Cloud Storage buckets the sinks export to, by name; None for a bucket = could not "
@@ -237,10 +312,17 @@ class GcpInventory(InventoryBase):
         default=None,
         description="The project's enabled APIs (Service Usage), e.g. 'cloudasset.googleapis.com'.",
     )
-    scc_settings: SccSettings | None = None
     scc_services: list[SccService] | None = None
     scc_sources: list[SccSource] | None = None
     scc_active_findings: list[SccFindingCount] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older_snapshot(cls, data: Any) -> Any:
+        """Snapshots from before the v2 SCC move carry ``scc_settings`` (v1 asset discovery): dropped."""
+        if isinstance(data, dict) and "scc_settings" in data:
+            data = {key: value for key, value in data.items() if key != "scc_settings"}
+        return data
 
     @property
     def account(self) -> str:

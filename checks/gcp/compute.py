@@ -11,7 +11,14 @@ import ipaddress
 from collections.abc import Iterator
 from dataclasses import replace
 
-from auditor.inventory.gcp import GLOBAL, BackendService, Firewall, GcpInventory
+from auditor.inventory.gcp import (
+    GLOBAL,
+    BackendService,
+    Firewall,
+    GcpInventory,
+    Subnetwork,
+    VpcFlowLogsConfig,
+)
 from auditor.model import Remediation, Severity
 from auditor.registry import Verdict, failed, gcp_check, not_applicable, not_evaluated, passed
 from checks.gcp.scope import project_resource, unreadable
@@ -43,10 +50,11 @@ def _backend_id(inv: GcpInventory, backend: BackendService) -> str:
     title="VPC flow logs are enabled on every subnet",
     severity=Severity.MEDIUM,
     rationale=(
-        "GCP enables VPC flow logs per subnet, not per network: every subnet that carries VM traffic needs "
-        "its own log config. They are the network record the module's flow analysis (rejected traffic, port "
-        "scans, exfiltration) runs on. Proxy-only and Private Service Connect subnets carry no VM traffic of "
-        "their own and cannot have flow logs."
+        "GCP records VPC flow logs per subnet (its logConfig, or the legacy enableFlowLogs field), or "
+        "through the Network Management API's VPC Flow Logs configurations on a subnet, its network or the "
+        "project. They are the network record the module's flow analysis (rejected traffic, port scans, "
+        "exfiltration) runs on. Proxy-only and Private Service Connect subnets carry no VM traffic of their "
+        "own and cannot have flow logs."
     ),
     risk="Traffic in a subnet without flow logs leaves no network record to investigate.",
     remediation=Remediation(
@@ -61,11 +69,13 @@ def _backend_id(inv: GcpInventory, backend: BackendService) -> str:
         ],
         iac='resource "google_compute_subnetwork" "x" {\n  log_config {\n    aggregation_interval = '
         '"INTERVAL_5_SEC"\n    flow_sampling = 0.5\n    metadata = "INCLUDE_ALL_METADATA"\n  }\n}',
-        text="Turn flow logs on for the subnet (CIS 3.10 asks for every subnet of every VPC network).",
+        text="Turn flow logs on for the subnet (CIS 3.10 asks for every subnet of every VPC network), or "
+        "create a VPC Flow Logs configuration for it or its network (gcloud network-management "
+        "vpc-flow-logs-configs create).",
     ),
-    references=(FLOW_DOCS,),
+    references=(FLOW_DOCS, "https://cloud.google.com/vpc/docs/flow-logs-config"),
     module_section=FLOW_SECTION,
-    datasets=("subnetworks",),
+    datasets=("subnetworks", "vpc_flow_logs_configs"),
 )
 def subnet_flow_logs_enabled(inv: GcpInventory) -> Iterator[Verdict]:
     if inv.subnetworks is None:
@@ -73,8 +83,11 @@ def subnet_flow_logs_enabled(inv: GcpInventory) -> Iterator[Verdict]:
         return
     for region, errors in sorted(inv.regional_errors("subnetworks").items()):
         yield not_evaluated(f"{project_resource(inv)}/regions/{region}", region, errors)
+    configs = inv.vpc_flow_logs_configs
+    others = _attachment_and_tunnel_configs(configs)
     for subnet in sorted(inv.subnetworks, key=lambda s: (s.region, s.name)):
         resource = _subnet_id(inv, subnet.region, subnet.name)
+        covering = _covering_configs(inv, subnet, configs or [])
         if not subnet.can_have_flow_logs:
             verdict = not_applicable(
                 resource,
@@ -91,12 +104,72 @@ def subnet_flow_logs_enabled(inv: GcpInventory) -> Iterator[Verdict]:
                 flow_sampling=subnet.flow_sampling,
                 metadata=subnet.metadata,
             )
+        elif subnet.legacy_flow_logs_enabled:
+            verdict = passed(
+                resource,
+                subnet.region,
+                f"Subnet {subnet.name} ({subnet.network}) has VPC flow logs on (legacy enableFlowLogs)",
+            )
+        elif covering:
+            config = covering[0]
+            verdict = passed(
+                resource,
+                subnet.region,
+                f"Subnet {subnet.name} ({subnet.network}) is flow-logged by VPC Flow Logs configuration "
+                f"{_short(config.name)} (on its {config.target_kind})",
+                vpc_flow_logs_configs=[c.name for c in covering],
+                aggregation_interval=config.aggregation_interval,
+                flow_sampling=config.flow_sampling,
+                metadata=config.metadata,
+            )
+        elif configs is None:  # a configuration we could not read might cover it: never FAIL, never PASS
+            verdict = not_evaluated(resource, subnet.region, inv.errors_for(GLOBAL, "vpc_flow_logs_configs"))
         else:
             how = "switched off" if subnet.flow_logs_configured else "not configured"
+            paused = [_short(c.name) for c in _covering_configs(inv, subnet, configs, enabled=False)]
             verdict = failed(
-                resource, subnet.region, f"Subnet {subnet.name} ({subnet.network}) has VPC flow logs {how}"
+                resource,
+                subnet.region,
+                f"Subnet {subnet.name} ({subnet.network}) has VPC flow logs {how}"
+                + (f"; VPC Flow Logs configuration {', '.join(paused)} is DISABLED" if paused else ""),
+                **({"disabled_vpc_flow_logs_configs": paused} if paused else {}),
             )
+        if others:
+            verdict = replace(verdict, evidence={**verdict.evidence, "attachment_and_tunnel_configs": others})
         yield replace(verdict, resource_name=subnet.name)
+
+
+def _covering_configs(
+    inv: GcpInventory, subnet: Subnetwork, configs: list[VpcFlowLogsConfig], enabled: bool = True
+) -> list[VpcFlowLogsConfig]:
+    """The configurations (ENABLED ones, or with ``enabled`` False the DISABLED ones) that target the
+    subnet, its network or the whole project."""
+    subnet_name = f"projects/{inv.project_id}/regions/{subnet.region}/subnetworks/{subnet.name}"
+    network_name = f"projects/{inv.project_id}/global/networks/{subnet.network}"
+    return [
+        c
+        for c in configs
+        if c.enabled is enabled
+        and (
+            (c.target_kind == "subnet" and c.target == subnet_name)
+            or (c.target_kind == "network" and c.target == network_name)
+            or c.target_kind == "project"
+        )
+    ]
+
+
+def _short(name: str) -> str:
+    """'projects/p/locations/global/vpcFlowLogsConfigs/db' -> 'db'."""
+    return name.rsplit("/", 1)[-1]
+
+
+def _attachment_and_tunnel_configs(configs: list[VpcFlowLogsConfig] | None) -> list[str]:
+    """The Interconnect attachment and VPN tunnel configurations, reported as evidence (no subnet)."""
+    return [
+        f"{_short(c.name)}: {c.target_kind} {c.target} ({c.state})"
+        for c in configs or []
+        if c.target_kind in ("interconnect_attachment", "vpn_tunnel")
+    ]
 
 
 @gcp_check(

@@ -1,7 +1,6 @@
-"""Cloud Logging: Data Access audit logs for every service with no exempted user, and a sink that
-exports every log entry.
-
-and the Cloud Storage buckets those sinks export to retain logs under Bucket Lock.
+"""Cloud Logging: Data Access audit logs for every service with no exempted user, a sink that exports
+every log entry of the project (its own, or an aggregated sink of a folder or the organization above it),
+and the Cloud Storage buckets the project's sinks export to retain logs under Bucket Lock.
 
 Module 4, "Essential Network Logs > Log Types by Provider: API activity / GCP Cloud Audit Logs" (Admin
 Activity audit logs are always on; Data Access logs must be switched on); CIS GCP 5.0 2.1, 2.3
@@ -13,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from auditor.inventory.gcp import GLOBAL, GcpInventory
+from auditor.inventory.gcp import GLOBAL, GcpInventory, LogSink
 from auditor.model import Remediation, Severity
 from auditor.registry import Verdict, failed, gcp_check, not_applicable, not_evaluated, passed
 from checks.gcp.scope import project_resource, unreadable
@@ -78,41 +77,97 @@ def data_access_audit_logs_enabled(inv: GcpInventory) -> Iterator[Verdict]:
         )
 
 
+AUDIT_LOGS = "cloudaudit.googleapis.com"
+
+
+def _why_incomplete(sink: LogSink) -> str:
+    """Why the sink does not export every log entry ("" when it does): disabled, a filter, or an active
+    exclusion (one that names the audit logs is said to drop them)."""
+    if sink.disabled:
+        return "disabled"
+    if sink.filter.strip():
+        drops = " (it drops audit logs)" if AUDIT_LOGS in sink.filter else ""
+        return f"filter {sink.filter.strip()!r}{drops}"
+    active = [e for e in sink.exclusions if not e.disabled]
+    if active:
+        audit = [e.name for e in active if AUDIT_LOGS in e.filter or not e.filter.strip()]
+        if audit:
+            return f"exclusion {', '.join(audit)} drops audit logs ({AUDIT_LOGS})"
+        return f"exclusion {', '.join(e.name for e in active)} drops log entries"
+    return ""
+
+
+def _scope_label(ancestor: str) -> str:
+    kind, _, ident = ancestor.partition("/")
+    return f"{kind.removesuffix('s')} {ident}"
+
+
 @gcp_check(
     id="gcp.logging.sink_all_entries",
-    title="A log sink exports every log entry",
+    title="A log sink exports every log entry of the project",
     severity=Severity.MEDIUM,
-    rationale="Logs stay in Cloud Logging for a limited retention; a sink with no filter keeps a copy of "
-    "everything (in a bucket, BigQuery or a SIEM topic), the module's centralised collection.",
+    rationale="Logs stay in Cloud Logging for a limited retention; a sink with no filter and no active "
+    "exclusion keeps a copy of everything (in a bucket, BigQuery or a SIEM topic), the module's "
+    "centralised collection (CIS GCP 2.2 / 2.3 'sinks are configured for all log entries'). The sink may "
+    "be the project's own or an aggregated sink (includeChildren) of a folder or the organization above "
+    "it; an organization or folder sink without includeChildren exports only that resource's own logs.",
     risk="Logs needed for an investigation expire before anyone looks.",
     remediation=Remediation(
-        cli="gcloud logging sinks create all-entries storage.googleapis.com/<bucket> --project={account}",
-        text="Create a sink with an empty filter to a Cloud Storage bucket, BigQuery dataset or Pub/Sub "
-        "topic.",
+        cli="gcloud logging sinks create all-entries storage.googleapis.com/<bucket> --project={account}  "
+        "# or once for every project: gcloud logging sinks create all-entries <destination> "
+        "--organization=<org> --include-children",
+        text="Create a sink with an empty filter and no exclusion to a Cloud Storage bucket, BigQuery "
+        "dataset or Pub/Sub topic, in the project or as an aggregated sink of its folder or organization.",
     ),
-    references=("https://cloud.google.com/logging/docs/export/configure_export_v2",),
+    references=(
+        "https://cloud.google.com/logging/docs/export/configure_export_v2",
+        "https://cloud.google.com/logging/docs/export/aggregated_sinks",
+    ),
     module_section="SIEM Integration > Centralized Log Collection",
-    datasets=("log_sinks",),
+    datasets=("log_sinks", "ancestors", "ancestor_sinks"),
 )
 def sink_all_entries(inv: GcpInventory) -> Iterator[Verdict]:
-    if (verdict := unreadable(inv, "log_sinks")) is not None:
-        yield verdict
-        return
-    assert inv.log_sinks is not None
-    complete = [s for s in inv.log_sinks if not s.filter.strip() and not s.disabled]
-    if complete:
+    resource = project_resource(inv)
+    candidates: list[tuple[str, LogSink]] = [("project", s) for s in inv.log_sinks or []]
+    ancestor_sinks = inv.ancestor_sinks or {}
+    for ancestor in inv.ancestors or []:
+        candidates += [(ancestor, s) for s in ancestor_sinks.get(ancestor) or [] if s.include_children]
+    complete = [(owner, s) for owner, s in candidates if not _why_incomplete(s)]
+    if complete:  # a sink seen to export everything: what could not be read changes nothing
+        owner, sink = complete[0]
+        where = f"project {inv.project_id}" if owner == "project" else f"{_scope_label(owner)} (aggregated)"
         yield passed(
-            project_resource(inv),
+            resource,
             GLOBAL,
-            f"Sink {complete[0].name} exports every entry to {complete[0].destination}",
+            f"Sink {sink.name} of {where} exports every entry to {sink.destination}",
+            sink=sink.name,
+            sink_owner=owner if owner != "project" else f"projects/{inv.project_id}",
+            covering_sinks=[f"{o}: {s.name}" for o, s in complete],
         )
-    else:
-        yield failed(
-            project_resource(inv),
-            GLOBAL,
-            f"No enabled sink without a filter in project {inv.project_id}",
-            sinks=[s.name for s in inv.log_sinks],
-        )
+        return
+    unread = [d for d in ("log_sinks", "ancestors", "ancestor_sinks") if getattr(inv, d) is None]
+    unread_ancestors = [a for a in inv.ancestors or [] if a in ancestor_sinks and ancestor_sinks[a] is None]
+    if unread or unread_ancestors:  # a sink we could not see might export everything
+        errors = inv.errors_for(GLOBAL, "log_sinks", "ancestors", "ancestor_sinks")
+        yield not_evaluated(resource, GLOBAL, errors)
+        return
+    rejected = {f"{o}: {s.name}": _why_incomplete(s) for o, s in candidates}
+    not_aggregated = [
+        f"{a}: {s.name}"
+        for a in inv.ancestors or []
+        for s in ancestor_sinks.get(a) or []
+        if not s.include_children
+    ]
+    reasons = "; ".join(f"{name} ({why})" for name, why in rejected.items())
+    yield failed(
+        resource,
+        GLOBAL,
+        f"No enabled sink without a filter or exclusion exports project {inv.project_id}'s entries"
+        + (f": {reasons}" if reasons else ""),
+        sinks=[s.name for s in inv.log_sinks or []],
+        rejected=rejected,
+        **({"not_aggregated_ancestor_sinks": not_aggregated} if not_aggregated else {}),
+    )
 
 
 @gcp_check(

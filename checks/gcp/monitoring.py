@@ -3,8 +3,17 @@ change CIS GCP §2 asks to watch (project ownership, audit configuration, custom
 routes, networks, Cloud Storage IAM, Cloud SQL configuration).
 
 CIS GCP 5.0 2.5-2.12 (4.0 2.4-2.11). A metric counts when its filter holds every clause CIS names
-(spacing and quoting may differ); an alert counts when it is enabled and its condition reads
-``logging.googleapis.com/user/<metric>``.
+(spacing and quoting may differ); an alert counts when the policy is enabled and one of its conditions
+reads the metric, in any of the three languages Cloud Monitoring takes:
+
+- a metric filter (threshold or absence condition): ``metric.type="logging.googleapis.com/user/<metric>"``;
+- MQL: ``fetch global | metric 'logging.googleapis.com/user/<metric>'``;
+- PromQL: ``logging_googleapis_com:user_<metric>`` (every character other than a letter, digit or ``_`` of
+  the metric name becomes ``_``), or the UTF-8 form ``{"logging.googleapis.com/user/<metric>"}`` /
+  ``{__name__="logging.googleapis.com/user/<metric>"}``.
+
+A log-match condition (``conditionMatchedLog``, an alert on log entries with no metric) counts on its own
+when its filter holds the CIS clauses. A disabled policy never counts.
 """
 
 from __future__ import annotations
@@ -13,7 +22,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from auditor.inventory.gcp import GLOBAL, GcpInventory
+from auditor.inventory.gcp import GLOBAL, AlertCondition, GcpInventory
 from auditor.model import Remediation, Severity
 from auditor.registry import Verdict, failed, gcp_check, passed
 from checks.gcp.scope import project_resource, unreadable
@@ -122,13 +131,40 @@ def _metric_short_name(name: str) -> str:
     return name.rsplit("/", 1)[-1]
 
 
+def _metric_patterns(metric: str) -> tuple[re.Pattern[str], ...]:
+    """How a condition names the log-based metric ``metric`` (on the ``_normal`` text): the metric type
+    quoted (metric filter, MQL, PromQL UTF-8 form) or PromQL's legacy name, never a longer name."""
+    metric_type = re.escape(f"logging.googleapis.com/user/{metric}")
+    promql = re.escape("logging_googleapis_com:user_" + re.sub(r"[^A-Za-z0-9_]", "_", metric))
+    return (
+        re.compile(rf'"{metric_type}"'),
+        re.compile(rf"(?<![A-Za-z0-9_:]){promql}(?![A-Za-z0-9_:])"),
+    )
+
+
+def _reads_metric(condition: AlertCondition, metric: str) -> bool:
+    if condition.kind == "matched_log":  # a log filter, not a metric
+        return False
+    text = _normal(condition.text)
+    return any(pattern.search(text) for pattern in _metric_patterns(metric))
+
+
 def _alerted(inv: GcpInventory, metric: str) -> list[str]:
     assert inv.alert_policies is not None
-    wanted = f"logging.googleapis.com/user/{metric}"
     return [
         p.display_name or p.name
         for p in inv.alert_policies
-        if p.enabled and any(wanted in _normal(f) for f in p.condition_filters)
+        if p.enabled and any(_reads_metric(c, metric) for c in p.conditions)
+    ]
+
+
+def _log_alerts(inv: GcpInventory, change: WatchedChange) -> list[str]:
+    """Enabled policies with a log-match condition whose filter holds the CIS clauses."""
+    assert inv.alert_policies is not None
+    return [
+        p.display_name or p.name
+        for p in inv.alert_policies
+        if p.enabled and any(c.kind == "matched_log" and _matches(c.text, change) for c in p.conditions)
     ]
 
 
@@ -139,8 +175,17 @@ def _verdicts(inv: GcpInventory, change: WatchedChange) -> Iterator[Verdict]:
     assert inv.log_metrics is not None
     resource = project_resource(inv)
     metrics = [_metric_short_name(m.name) for m in inv.log_metrics if _matches(m.filter, change)]
+    log_alerts = _log_alerts(inv, change)
+    if log_alerts and not any(_alerted(inv, metric) for metric in metrics):
+        yield passed(
+            resource,
+            GLOBAL,
+            f"Log-based alert policy {log_alerts[0]} fires on {change.what} (a log-match condition)",
+            alert_policies=log_alerts,
+        )
+        return
     if not metrics:
-        yield failed(resource, GLOBAL, f"No log-based metric watches {change.what}")
+        yield failed(resource, GLOBAL, f"No log-based metric or log-based alert watches {change.what}")
         return
     for metric in metrics:
         alerts = _alerted(inv, metric)
@@ -178,8 +223,9 @@ def _register(change: WatchedChange) -> None:
             cli=f"gcloud logging metrics create {change.key.replace('_', '-')}-changes "
             f"--log-filter='{change.filter}' && gcloud alpha monitoring policies create "
             "--policy-from-file=<alert-policy-on-the-metric>.json",
-            text="Create the log-based metric with the CIS filter, then an alert policy with a threshold "
-            "condition on logging.googleapis.com/user/<metric> and a notification channel.",
+            text="Create the log-based metric with the CIS filter, then an alert policy with a condition "
+            "on logging.googleapis.com/user/<metric> (a metric filter, MQL or PromQL) and a notification "
+            "channel; or a log-based alert (a log-match condition with the CIS filter).",
         ),
         references=(DOCS,),
         module_section="Network Security Monitoring Patterns > Detection Rules",

@@ -1,8 +1,11 @@
-"""Security Command Center: enabled for the organization with asset discovery, its detection services
-on, and the active high and critical findings summarised.
+"""Security Command Center: active for the organization (its enabled services and its sources, read
+through the SCC Management API and SCC v2), its detection services on, and the active high and critical
+findings summarised.
 
-Module 4, "Cloud-Native Threat Detection > GCP Security Command Center" (`gcloud scc settings update
---organization=... --enable-asset-discovery`, `gcloud scc findings list ... --filter="state=\"ACTIVE\""`).
+Module 4, "Cloud-Native Threat Detection > GCP Security Command Center" (`gcloud scc findings list ...
+--filter="state=\"ACTIVE\""`). The module's `gcloud scc settings update --enable-asset-discovery` is
+gone: Google deprecated and removed SCC asset discovery in 2024 (Cloud Asset Inventory does that job,
+`gcp.asset.inventory_enabled`), so no check asks for it.
 """
 
 from __future__ import annotations
@@ -51,49 +54,52 @@ def _outside_org(inv: GcpInventory) -> Verdict:
 
 
 @gcp_check(
-    id="gcp.scc.enabled_with_asset_discovery",
-    title="Security Command Center is enabled with asset discovery",
+    id="gcp.scc.enabled",
+    title="Security Command Center is active for the organization",
     severity=Severity.HIGH,
     rationale=(
-        "SCC is GCP's threat detection and posture service. The module enables it for the organization with "
-        "asset discovery, so that SCC knows every resource it should watch."
+        "SCC is GCP's threat detection and posture service; the module turns it on for the organization. "
+        "It is active when at least one of its services is enabled there (SCC Management API "
+        "securityCenterServices); its sources (SCC v2) are listed as evidence."
     ),
-    risk="Threats and misconfigurations in assets SCC does not know about go unreported.",
+    risk="Threats and misconfigurations across the organization's projects go unreported.",
     remediation=Remediation(
-        cli="gcloud scc settings update --organization={organization} --enable-asset-discovery",
-        text="Activate SCC for the organization and turn on asset discovery.",
+        cli="gcloud scc manage services update security-health-analytics --organization={organization} "
+        "--enablement-state=ENABLED",
+        text="Activate Security Command Center for the organization (Security > Security Command Center > "
+        "Get started) and enable its services.",
     ),
-    references=(DOCS,),
+    references=(DOCS, "https://cloud.google.com/security-command-center/docs/reference/rest"),
     module_section=SECTION,
-    datasets=("scc_settings", "scc_services"),
+    datasets=("scc_services", "scc_sources"),
 )
 @_stamped
-def enabled_with_asset_discovery(inv: GcpInventory) -> Iterator[Verdict]:
+def enabled(inv: GcpInventory) -> Iterator[Verdict]:
     if not inv.organization_id:
         yield _outside_org(inv)
         return
-    if (verdict := unreadable(inv, "scc_settings", "scc_services")) is not None:
+    if (verdict := unreadable(inv, "scc_services", "scc_sources")) is not None:
         yield verdict
         return
-    assert inv.scc_settings is not None and inv.scc_services is not None
+    assert inv.scc_services is not None and inv.scc_sources is not None
     resource = _org_resource(inv)
-    enabled = sorted(s.name for s in inv.scc_services if s.enabled)
-    if not enabled:
-        yield failed(resource, GLOBAL, f"SCC has no enabled service in organization {inv.organization_id}")
-    elif not inv.scc_settings.enable_asset_discovery:
+    services = sorted(s.name for s in inv.scc_services if s.enabled)
+    sources = sorted(s.display_name or s.name for s in inv.scc_sources)
+    if not services:
         yield failed(
             resource,
             GLOBAL,
-            f"SCC is enabled but asset discovery is off in organization {inv.organization_id}",
-            enabled_services=enabled,
+            f"SCC has no enabled service in organization {inv.organization_id}",
+            sources=sources,
         )
     else:
         yield passed(
             resource,
             GLOBAL,
-            f"SCC is enabled ({len(enabled)} services) with asset discovery",
-            enabled_services=enabled,
-            inclusion_mode=inv.scc_settings.inclusion_mode,
+            f"SCC is active in organization {inv.organization_id}: {len(services)} enabled services, "
+            f"{len(sources)} sources",
+            enabled_services=services,
+            sources=sources,
         )
 
 

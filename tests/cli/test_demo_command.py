@@ -139,7 +139,17 @@ def test_the_demo_scans_a_gcp_project_scored_against_cis_gcp_5_0(demo_run):
     snapshot = json.loads((workdir / "demo-snapshot.json").read_text())
     [gcp] = [inv for inv in snapshot["inventories"] if inv["provider"] == "gcp"]
     assert gcp["project_id"] == "demo-shop-prod" and gcp["organization_id"] == "987654321098"
-    assert gcp["errors"] == [] and len(gcp["subnetworks"]) == 4
+    from auditor.emulators.estate import bundled_estate, load_estate
+
+    estate = load_estate(bundled_estate("demo")).gcp
+    [project] = estate.projects
+    assert gcp["errors"] == [] and len(gcp["subnetworks"]) == sum(len(n.subnets) for n in project.networks)
+    # SCC v2: the organization's sources and its active findings
+    assert len(gcp["scc_sources"]) > 0 and gcp["scc_active_findings"]
+    # the project's ancestors and their sinks: the folder and the organization
+    assert gcp["ancestors"] == [f"folders/{project.folder}", f"organizations/{estate.organization.id}"]
+    assert set(gcp["ancestor_sinks"]) == set(gcp["ancestors"])
+    assert len(gcp["vpc_flow_logs_configs"]) == len(project.flow_logs_configs)
     scores = {b["benchmark_id"]: b for b in scan["benchmarks"]}
     assert set(scores) == {"cis-aws-7.0", "cis-azure-6.0", "cis-gcp-5.0", "module4-baseline"}
     cis_gcp = scores["cis-gcp-5.0"]
@@ -155,6 +165,19 @@ def test_the_demo_scans_a_gcp_project_scored_against_cis_gcp_5_0(demo_run):
 
     assert status("gcp.compute.subnet_flow_logs_enabled", "proxy-only") == {"NOT_APPLICABLE"}
     assert status("gcp.compute.subnet_flow_logs_enabled", "db-europe") == {"FAIL"}
+    # a subnet without logConfig, flow-logged by a Network Management vpcFlowLogsConfig
+    by_config = {
+        c.subnet for c in project.flow_logs_configs if c.target == "subnet" and c.state != "DISABLED"
+    }
+    for subnet in by_config:
+        assert status("gcp.compute.subnet_flow_logs_enabled", subnet) == {"PASS"}
+    # the organization's aggregated sink keeps only audit logs, the folder's drops them: no sink covers all
+    [sink] = [f for f in findings if f["check_id"] == "gcp.logging.sink_all_entries"]
+    assert sink["status"] == "FAIL"
+    for name in [s.name for s in estate.organization.log_sinks] + [
+        s.name for f in estate.folders for s in f.log_sinks
+    ]:
+        assert name in sink["message"], name
     assert status("gcp.compute.cloud_armor_logging_enabled", "unused-armor") == {"FAIL"}
     baseline = {c["control_id"]: c["status"] for c in scores["module4-baseline"]["controls"]}
     gcp_controls = [k for k in baseline if "GCP" in k]

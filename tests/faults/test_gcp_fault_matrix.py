@@ -15,17 +15,20 @@ from auditor.benchmarks import load_benchmark
 from auditor.emulators.estate import bundled_estate, load_estate
 from auditor.emulators.gcp_emulator import GcpEmulator
 from auditor.engine import build_scan_result
-from auditor.providers.gcp import GcpEndpoints, GcpScanOptions, collect_gcp
+from auditor.model import Status
+from auditor.providers.gcp import GcpScanOptions, collect_gcp
 from tests.faults.invariants import assert_empty_is_honest, assert_fault_contained
 
 OPERATIONS = {  # operation -> the collector service whose errors it must cause
     "compute.subnetworks.aggregatedList": "compute",
     "compute.backendServices.aggregatedList": "compute",
     "dns.policies.list": "dns",
-    "logging.ListSinks": "logging",
+    "logging.ListSinks": "logging",  # the project's, its folder's and its organization's sinks
     "monitoring.ListAlertPolicies": "monitoring",
     "resourcemanager.projects.getIamPolicy": "resourcemanager",
-    "scc.GetOrganizationSettings": "securitycenter",
+    "scc.ListSources": "securitycenter",
+    "scc.ListFindings": "securitycenter",
+    "networkmanagement.vpcFlowLogsConfigs.list": "networkmanagement",
 }
 KINDS = {  # fault -> the CollectionError.kind it must be recorded as ("empty" is no failure)
     "denied": "denied",
@@ -53,7 +56,8 @@ def gcp():
 def _scan(gcp: GcpEmulator, fault: str = ""):
     options = GcpScanOptions(
         organization=gcp.organization,
-        endpoints=GcpEndpoints(rest=gcp.rest_endpoint, grpc=gcp.grpc_endpoint),
+        endpoints=gcp.endpoints(),
+        anonymous=True,
         retry_initial=0.01,
         retry_maximum=0.05,
         retry_deadline=0.3,
@@ -86,9 +90,25 @@ def test_a_gcp_fault_is_contained(gcp, baseline, tmp_path, monkeypatch, operatio
     finally:
         gcp.faults.clear()  # lets a held answer go
     assert gcp.faults.served(operation) > served, f"no request reached {operation}"
+    if (operation, fault) == ("scc.ListFindings", "empty"):
+        _assert_no_finding_is_no_finding(baseline, faulted)
+        return
     if fault == "empty":
         assert_empty_is_honest(baseline, faulted, {OPERATIONS[operation]}, tmp_path, monkeypatch)
         return
     kinds = {e.kind for e in faulted.collection_errors}
     assert kinds == {KINDS[fault]}, kinds
     assert_fault_contained(baseline, faulted, {OPERATIONS[operation]}, tmp_path, monkeypatch)
+
+
+def _assert_no_finding_is_no_finding(baseline, faulted) -> None:
+    """An empty ListFindings answer is a valid "no active finding": the one check that is about the
+    absence of findings passes, nothing else moves, and nothing is an error."""
+    assert faulted.collection_errors == []
+    before = {(f.check_id, f.resource_id): f.status for f in baseline.findings}
+    changed = {
+        (f.check_id, before[(f.check_id, f.resource_id)], f.status)
+        for f in faulted.findings
+        if before.get((f.check_id, f.resource_id)) is not f.status
+    }
+    assert changed == {("gcp.scc.no_active_high_findings", Status.FAIL, Status.PASS)}

@@ -1,8 +1,9 @@
 """The real GCP clients the collector reads with, built once per scan.
 
-Live: Application Default Credentials (``google.auth.default``) and Google's endpoints. Against the
-emulators (``GcpEndpoints``): anonymous credentials, ``client_options.api_endpoint`` for the REST clients
-and an insecure loopback channel for the gRPC ones. Every gRPC channel carries the read-only interceptor.
+Credentials: Application Default Credentials (``google.auth.default``), or with ``anonymous`` google.auth's
+``AnonymousCredentials`` (an emulator). Endpoints: Google's, or those of ``GcpEndpoints`` (an emulator or a
+private endpoint): ``client_options.api_endpoint`` for the REST clients, a plaintext or TLS channel for the
+gRPC ones. Every gRPC channel carries the read-only interceptor, every HTTP session the read-only adapter.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ _TRANSIENT = if_exception_type(
 
 
 def credentials_for(options: GcpScanOptions) -> Credentials:
-    """Anonymous credentials for the emulators; Application Default Credentials otherwise."""
-    if options.endpoints is not None:
+    """Anonymous credentials when asked (an emulator); Application Default Credentials otherwise."""
+    if options.anonymous:
         return AnonymousCredentials()  # type: ignore[no-untyped-call]
     try:
         credentials, _ = google.auth.default(scopes=list(SCOPES))
@@ -70,9 +71,10 @@ class GcpClients:
 
     # --- REST (gapic) --------------------------------------------------------------------------
 
-    def _rest(self, client_class: type[T]) -> T:
+    def _rest(self, client_class: type[T], service: str) -> T:
         endpoints = self.options.endpoints
-        options = ClientOptions(api_endpoint=endpoints.rest) if endpoints is not None else None
+        url = endpoints.rest_for(service) if endpoints is not None else None
+        options = ClientOptions(api_endpoint=url) if url is not None else None
         client = client_class(credentials=self.credentials, client_options=options, transport="rest")  # type: ignore[call-arg]
         session = getattr(client.transport, "_session", None)  # the transport's AuthorizedSession
         if session is not None:
@@ -91,38 +93,44 @@ class GcpClients:
             "backend_services": compute_v1.BackendServicesClient,
             "security_policies": compute_v1.SecurityPoliciesClient,
         }
-        return self._once(f"compute.{kind}", lambda: self._rest(classes[kind]))
+        return self._once(f"compute.{kind}", lambda: self._rest(classes[kind], "compute"))
 
     def projects(self) -> Any:
         from google.cloud import resourcemanager_v3
 
-        return self._once("projects", lambda: self._rest(resourcemanager_v3.ProjectsClient))
+        return self._once(
+            "projects", lambda: self._rest(resourcemanager_v3.ProjectsClient, "resourcemanager")
+        )
 
     def folders(self) -> Any:
         from google.cloud import resourcemanager_v3
 
-        return self._once("folders", lambda: self._rest(resourcemanager_v3.FoldersClient))
+        return self._once("folders", lambda: self._rest(resourcemanager_v3.FoldersClient, "resourcemanager"))
 
     def scc_management(self) -> Any:
         from google.cloud import securitycentermanagement_v1
 
         return self._once(
-            "scc_management", lambda: self._rest(securitycentermanagement_v1.SecurityCenterManagementClient)
+            "scc_management",
+            lambda: self._rest(
+                securitycentermanagement_v1.SecurityCenterManagementClient, "securitycentermanagement"
+            ),
         )
 
     def discovery(self, api: str, version: str = "v1") -> Any:
         """A discovery-based client with the static document shipped in google-api-python-client: Cloud DNS
-        (google-cloud-dns has no policies), Service Usage, Cloud Storage. httplib2 is not thread-safe: one
-        client per unit run."""
+        (google-cloud-dns has no policies), Service Usage, Cloud Storage, Network Management (no
+        google-cloud package is installed for it). httplib2 is not thread-safe: one client per unit run."""
         import google_auth_httplib2
         from googleapiclient.discovery import build
         from googleapiclient.discovery_cache import get_static_doc
 
         endpoints = self.options.endpoints
+        url = endpoints.rest_for(api) if endpoints is not None else None
         options = None
-        if endpoints is not None:  # the emulator stands in for the root URL; the service path stays
+        if url is not None:  # the endpoint stands in for the root URL; the service path stays
             document = json.loads(get_static_doc(api, version) or "{}")
-            options = {"api_endpoint": endpoints.rest.rstrip("/") + "/" + document.get("servicePath", "")}
+            options = {"api_endpoint": url.rstrip("/") + "/" + document.get("servicePath", "")}
         http = google_auth_httplib2.AuthorizedHttp(
             self.credentials, http=ReadOnlyHttp(timeout=self.options.call_timeout)
         )
@@ -137,23 +145,32 @@ class GcpClients:
 
     # --- gRPC (gapic) --------------------------------------------------------------------------
 
-    def _grpc(self, client_class: Any, transport_class: Any) -> Any:
+    def _grpc(self, client_class: Any, transport_class: Any, service: str) -> Any:
         endpoints = self.options.endpoints
-        if endpoints is not None:
-            channel = grpc.insecure_channel(endpoints.grpc)
+        target = endpoints.grpc_for(service) if endpoints is not None else None
+        if target is not None and target[1]:  # plaintext: an emulator
+            channel = grpc.insecure_channel(target[0])
+        elif target is not None:
+            channel = transport_class.create_channel(
+                target[0], credentials=self.credentials, scopes=list(SCOPES)
+            )
         else:
             channel = transport_class.create_channel(credentials=self.credentials, scopes=list(SCOPES))
         guarded = grpc.intercept_channel(channel, ReadOnlyInterceptor())
         return client_class(transport=transport_class(channel=guarded))
 
     def security_center(self) -> Any:
-        from google.cloud import securitycenter_v1
-        from google.cloud.securitycenter_v1.services.security_center.transports import (
+        """Security Command Center v2 (organizations that activated SCC after December 2024 have only v2)."""
+        from google.cloud import securitycenter_v2
+        from google.cloud.securitycenter_v2.services.security_center.transports import (
             SecurityCenterGrpcTransport,
         )
 
         return self._once(
-            "scc", lambda: self._grpc(securitycenter_v1.SecurityCenterClient, SecurityCenterGrpcTransport)
+            "scc",
+            lambda: self._grpc(
+                securitycenter_v2.SecurityCenterClient, SecurityCenterGrpcTransport, "securitycenter"
+            ),
         )
 
     def logging_config(self) -> Any:
@@ -161,7 +178,8 @@ class GcpClients:
         from google.cloud.logging_v2.services.config_service_v2.transports import ConfigServiceV2GrpcTransport
 
         return self._once(
-            "logging_config", lambda: self._grpc(ConfigServiceV2Client, ConfigServiceV2GrpcTransport)
+            "logging_config",
+            lambda: self._grpc(ConfigServiceV2Client, ConfigServiceV2GrpcTransport, "logging"),
         )
 
     def logging_metrics(self) -> Any:
@@ -171,7 +189,8 @@ class GcpClients:
         )
 
         return self._once(
-            "logging_metrics", lambda: self._grpc(MetricsServiceV2Client, MetricsServiceV2GrpcTransport)
+            "logging_metrics",
+            lambda: self._grpc(MetricsServiceV2Client, MetricsServiceV2GrpcTransport, "logging"),
         )
 
     def alert_policies(self) -> Any:
@@ -182,5 +201,7 @@ class GcpClients:
 
         return self._once(
             "alert_policies",
-            lambda: self._grpc(monitoring_v3.AlertPolicyServiceClient, AlertPolicyServiceGrpcTransport),
+            lambda: self._grpc(
+                monitoring_v3.AlertPolicyServiceClient, AlertPolicyServiceGrpcTransport, "monitoring"
+            ),
         )

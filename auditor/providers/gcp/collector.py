@@ -1,7 +1,8 @@
 """``collect_gcp``: the scanned projects (and their organizations' SCC), every unit, concurrently.
 
-The flow: credentials (ADC, or anonymous for the emulators), the projects to scan (Resource Manager v3),
-then (project, unit) work plus the SCC units of each organization on the scan's one bounded pool
+The flow: credentials (ADC, or anonymous for the emulators), the projects to scan and their ancestors
+(Resource Manager v3), then (project, unit) work plus the SCC units of each organization and the sinks of
+each ancestor folder and organization (once per scan) on the scan's one bounded pool
 (``auditor.providers.scan_pool``). Each unit fills its
 datasets independently; a failed read becomes ``None`` plus a ``CollectionError``, never an empty list.
 Returns one ``GcpInventory`` per project.
@@ -24,7 +25,7 @@ from auditor.providers.gcp.projects import READS as PROJECT_READS
 from auditor.providers.gcp.projects import ProjectScope, resolve_projects
 from auditor.providers.gcp.readonly import ReadOnlyGuard
 from auditor.providers.gcp.unit import ApiCallCounter, Runtime, Unit, UnitContext
-from auditor.providers.gcp.units import ORGANIZATION_UNITS, PROJECT_UNITS
+from auditor.providers.gcp.units import ANCESTOR_UNITS, ORGANIZATION_UNITS, PROJECT_UNITS
 from auditor.providers.gcp.units.scc import findings_for_project
 from auditor.providers.rate_limit import RateLimiter
 from auditor.providers.scan_pool import ScanPool, ScanStop
@@ -32,7 +33,7 @@ from auditor.providers.scan_pool import ScanPool, ScanStop
 
 def declared_reads() -> list[tuple[str, str]]:
     """Every (service, method) the collector may send."""
-    units = (*PROJECT_UNITS, *ORGANIZATION_UNITS)
+    units = (*PROJECT_UNITS, *ORGANIZATION_UNITS, *ANCESTOR_UNITS)
     return sorted({*PROJECT_READS, *(read for unit in units for read in unit.reads)})
 
 
@@ -62,24 +63,22 @@ def collect_gcp(
                 f"the scan stopped before the projects were listed: {stop.describe()[2]}"
             )
         collected = _collect(runtime, pool, projects, progress, options.organization or "")
-    project_values, project_errors, org_values, org_errors = collected
-    organizations = sorted(org_values)
-    # An organization's SCC calls are counted once, on its first scanned project.
-    first_of_org = {
-        org: next(p.project_id for p in projects if p.organization_id == org) for org in organizations
-    }
+    project_values, project_errors, shared_values, shared_errors = collected
+    # Calls made for an organization (SCC) or an ancestor (its sinks) are counted once, on the first
+    # scanned project that has it; the project lookup ("") on the first project.
+    first: dict[str, str] = {"": projects[0].project_id}
+    for project in projects:
+        for shared in (project.organization_id, *(project.ancestors or ())):
+            if shared:
+                first.setdefault(shared, project.project_id)
 
     def calls(project: ProjectScope) -> dict[str, int]:
-        """The project's own calls; its organization's SCC calls and the project lookup ("") go to the
-        first project, so the scan's total is the sum over its inventories."""
-        org = project.organization_id
-        shared = [org] if first_of_org.get(org) == project.project_id else []
-        if project is projects[0]:
-            shared.append("")
-        return counter.snapshot(project.project_id, *shared)
+        """The project's own calls and the shared calls it is the first to need, so the scan's total is
+        the sum over its inventories."""
+        return counter.snapshot(project.project_id, *(t for t, p in first.items() if p == project.project_id))
 
     return [
-        _inventory(p, collected_at, project_values, project_errors, org_values, org_errors, calls(p))
+        _inventory(p, collected_at, project_values, project_errors, shared_values, shared_errors, calls(p))
         for p in projects
     ]
 
@@ -95,17 +94,23 @@ def _collect(
     progress: ProgressCallback | None,
     organization: str,
 ) -> tuple[Values, Errors, Values, Errors]:
-    """Every unit of every project, and the SCC units of their organizations, on the scan's pool."""
+    """Every unit of every project, the SCC units of their organizations and the sinks of their
+    ancestors, on the scan's pool. The shared values and errors are keyed by organization id (SCC) and by
+    ancestor name ('folders/F', 'organizations/O')."""
     organizations = sorted({p.organization_id for p in projects if p.organization_id})
+    ancestors = sorted({a for p in projects for a in p.ancestors or ()})
 
     work: list[tuple[Unit, str, str]] = [
         (u, p.project_id, p.project_id) for p in projects for u in PROJECT_UNITS
     ]
     work += [(u, "", org) for org in organizations for u in ORGANIZATION_UNITS]
+    work += [(u, "", ancestor) for ancestor in ancestors for u in ANCESTOR_UNITS]
 
     def progress_key(unit: Unit, target: str) -> str:
-        """Progress rows: one per project, one per organization (its SCC units)."""
-        return target if unit.scope == "project" else f"organizations/{target}"
+        """Progress rows: one per project, one per organization (its SCC units), one per ancestor."""
+        if unit.scope == "organization":
+            return f"organizations/{target}"
+        return target
 
     planned = Counter(progress_key(unit, target) for unit, _account, target in work)
     tracker = ProgressCounter(progress, planned=planned, provider="gcp", account=organization)
@@ -120,8 +125,8 @@ def _collect(
 
     project_values: dict[str, dict[str, Any]] = {p.project_id: {} for p in projects}
     project_errors: dict[str, list[CollectionError]] = {p.project_id: [] for p in projects}
-    org_values: dict[str, dict[str, Any]] = {org: {} for org in organizations}
-    org_errors: dict[str, list[CollectionError]] = {org: [] for org in organizations}
+    org_values: dict[str, dict[str, Any]] = {t: {} for t in (*organizations, *ancestors)}
+    org_errors: dict[str, list[CollectionError]] = {t: [] for t in (*organizations, *ancestors)}
     jobs = [job(*w) for w in work]
     for (unit, account, target), context in zip(work, pool.run(jobs), strict=True):
         if context is None:
@@ -151,13 +156,22 @@ def _inventory(
     org = project.organization_id
     if org:
         scc = org_values.get(org, {})
-        values["scc_settings"] = scc.get("scc_settings")
         values["scc_services"] = scc.get("scc_services")
         values["scc_sources"] = scc.get("scc_sources")
         values["scc_active_findings"] = findings_for_project(
-            scc.get("scc_active_findings"), project.project_id
+            scc.get("scc_active_findings"), project.project_id, project.number
         )
         errors += [e.model_copy(update={"account": project.project_id}) for e in org_errors.get(org, [])]
+    values["ancestors"] = list(project.ancestors) if project.ancestors is not None else None
+    if project.ancestry_error is not None:
+        errors.append(project.ancestry_error)
+    values["ancestor_sinks"] = (
+        {a: org_values.get(a, {}).get("ancestor_sinks") for a in project.ancestors}
+        if project.ancestors is not None
+        else None
+    )
+    for ancestor in project.ancestors or ():
+        errors += [e.model_copy(update={"account": project.project_id}) for e in org_errors.get(ancestor, [])]
     regions = sorted(
         {s.region for s in values.get("subnetworks") or []}
         | {b.region for b in values.get("backend_services") or [] if b.region != "global"}

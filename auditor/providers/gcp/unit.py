@@ -145,14 +145,16 @@ class UnitContext:
 class Unit:
     """One service's collection: the datasets it fills, the reads it declares, the code that runs.
 
-    ``scope`` "project" runs once per project; "organization" once per organization (SCC).
+    ``scope`` "project" runs once per project; "organization" once per organization (SCC); "ancestor"
+    once per folder or organization the scanned projects sit in (their sinks), whose target is
+    ``folders/F`` or ``organizations/O``.
     """
 
     service: str
     datasets: tuple[str, ...]
     reads: tuple[tuple[str, str], ...]
     collect: Callable[[UnitContext], None]
-    scope: Literal["project", "organization"] = "project"
+    scope: Literal["project", "organization", "ancestor"] = "project"
 
     def run(self, runtime: Runtime, account: str, target: str) -> UnitContext:
         context = UnitContext(runtime, account, target)

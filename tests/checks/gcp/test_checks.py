@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from auditor.inventory.gcp import (
+    AlertCondition,
     AlertPolicy,
     AuditConfig,
     AuditLogConfig,
@@ -15,13 +16,16 @@ from auditor.inventory.gcp import (
     Firewall,
     FirewallAllowed,
     GcpInventory,
+    LogExclusion,
     LogMetric,
+    LogSink,
     Network,
     SccService,
-    SccSettings,
+    SccSource,
     SecurityPolicy,
     SinkBucket,
     Subnetwork,
+    VpcFlowLogsConfig,
 )
 from auditor.model import CollectionError, Status
 from auditor.registry import load_checks
@@ -63,7 +67,8 @@ def _subnet(name: str, enabled: bool, purpose: str = "PRIVATE") -> Subnetwork:
 
 def test_subnet_flow_logs_pass_fail_and_proxy_subnets_not_applicable():
     inv = _inv(
-        subnetworks=[_subnet("a", True), _subnet("b", False), _subnet("p", False, "REGIONAL_MANAGED_PROXY")]
+        subnetworks=[_subnet("a", True), _subnet("b", False), _subnet("p", False, "REGIONAL_MANAGED_PROXY")],
+        vpc_flow_logs_configs=[],
     )
     assert _run("gcp.compute.subnet_flow_logs_enabled", inv) == {
         "a": Status.PASS,
@@ -81,7 +86,9 @@ def test_subnet_flow_logs_pass_fail_and_proxy_subnets_not_applicable():
         ("gcp.dns.policy_logging_enabled", "dns_policies"),
         ("gcp.logging.data_access_audit_logs_enabled", "audit_configs"),
         ("gcp.monitoring.firewall_rule_changes_monitored", "alert_policies"),
-        ("gcp.scc.enabled_with_asset_discovery", "scc_settings"),
+        ("gcp.scc.enabled", "scc_services"),
+        ("gcp.scc.enabled", "scc_sources"),
+        ("gcp.logging.sink_all_entries", "log_sinks"),
     ],
 )
 def test_an_unreadable_dataset_gives_error_never_pass(check_id, dataset):
@@ -94,7 +101,8 @@ def test_an_unreadable_dataset_gives_error_never_pass(check_id, dataset):
         audit_configs=[],
         log_metrics=[],
         alert_policies=[],
-        scc_settings=SccSettings(),
+        log_sinks=[],
+        scc_sources=[],
         scc_services=[],
     )
     full[dataset] = None
@@ -186,7 +194,8 @@ def test_data_access_audit_logs():
 
 def test_metric_needs_an_enabled_alert():
     metric = LogMetric(name="projects/p/metrics/fw", filter=FIREWALL_FILTER)
-    alert = AlertPolicy(name="a", condition_filters=['metric.type="logging.googleapis.com/user/fw"'])
+    condition = AlertCondition(kind="threshold", text='metric.type="logging.googleapis.com/user/fw"')
+    alert = AlertPolicy(name="a", conditions=[condition])
     check = "gcp.monitoring.firewall_rule_changes_monitored"
     assert set(_run(check, _inv(log_metrics=[metric], alert_policies=[alert])).values()) == {Status.PASS}
     assert set(_run(check, _inv(log_metrics=[metric], alert_policies=[])).values()) == {Status.FAIL}
@@ -194,14 +203,208 @@ def test_metric_needs_an_enabled_alert():
     assert set(_run(check, _inv(log_metrics=[metric], alert_policies=[off])).values()) == {Status.FAIL}
 
 
-def test_scc_enabled_with_asset_discovery():
+def test_scc_is_active_when_a_service_is_enabled_whatever_asset_discovery():
     on = [SccService(name="security-health-analytics", effective_state="ENABLED")]
-    check = "gcp.scc.enabled_with_asset_discovery"
-    good = _inv(scc_settings=SccSettings(enable_asset_discovery=True), scc_services=on)
-    assert set(_run(check, good).values()) == {Status.PASS}
-    assert set(_run(check, good.model_copy(update={"scc_settings": SccSettings()})).values()) == {Status.FAIL}
+    sources = [SccSource(name="organizations/42/sources/1", display_name="Security Health Analytics")]
+    check = "gcp.scc.enabled"
+    good = _inv(scc_services=on, scc_sources=sources)
+    [finding] = load_checks().get(check).run(good, good.account)
+    assert finding.status is Status.PASS
+    assert finding.evidence["sources"] == ["Security Health Analytics"]
+    off = [SccService(name="security-health-analytics", effective_state="DISABLED")]
+    assert set(_run(check, good.model_copy(update={"scc_services": off})).values()) == {Status.FAIL}
     outside = good.model_copy(update={"organization_id": ""})
     assert set(_run(check, outside).values()) == {Status.MANUAL}
+    assert "asset" not in load_checks().get(check).meta.remediation.cli  # retired by Google in 2024
+
+
+def test_a_snapshot_from_before_the_v2_move_still_loads():
+    old = {
+        "project_id": "p-123456",
+        "collected_at": "2026-01-01T00:00:00Z",
+        "scc_settings": {"enable_asset_discovery": False, "inclusion_mode": ""},
+        "alert_policies": [
+            {"name": "a", "condition_filters": ['metric.type="logging.googleapis.com/user/m"']}
+        ],
+    }
+    inv = GcpInventory.model_validate(old)
+    assert inv.alert_policies[0].conditions == [
+        AlertCondition(kind="threshold", text='metric.type="logging.googleapis.com/user/m"')
+    ]
+    assert "scc_settings" not in inv.model_dump()
+
+
+def _config(name: str, kind: str, target: str, state: str = "ENABLED") -> VpcFlowLogsConfig:
+    return VpcFlowLogsConfig(
+        name=f"projects/p-123456/locations/global/vpcFlowLogsConfigs/{name}",
+        state=state,
+        target_kind=kind,
+        target=target,
+    )
+
+
+SUBNET_A = "projects/p-123456/regions/europe-west1/subnetworks/a"
+
+
+def test_a_vpc_flow_logs_config_or_the_legacy_field_flow_logs_a_subnet():
+    check = "gcp.compute.subnet_flow_logs_enabled"
+    legacy = _subnet("l", False).model_copy(update={"legacy_flow_logs_enabled": True})
+    subnets = [_subnet("a", False), _subnet("b", False), legacy]
+    by_subnet = _inv(subnetworks=subnets, vpc_flow_logs_configs=[_config("c", "subnet", SUBNET_A)])
+    assert _run(check, by_subnet) == {"a": Status.PASS, "b": Status.FAIL, "l": Status.PASS}
+    network = _config("n", "network", "projects/p-123456/global/networks/n")
+    assert set(_run(check, by_subnet.model_copy(update={"vpc_flow_logs_configs": [network]})).values()) == {
+        Status.PASS
+    }
+    project = _config("p", "project", "")
+    assert set(_run(check, by_subnet.model_copy(update={"vpc_flow_logs_configs": [project]})).values()) == {
+        Status.PASS
+    }
+    paused = [_config("c", "subnet", SUBNET_A, state="DISABLED")]
+    [a] = [f for f in load_checks().get(check).run(by_subnet, "p") if f.resource_name == "a"]
+    assert a.status is Status.PASS
+    paused_inv = by_subnet.model_copy(update={"vpc_flow_logs_configs": paused})
+    [a] = [f for f in load_checks().get(check).run(paused_inv, "p") if f.resource_name == "a"]
+    assert a.status is Status.FAIL and "is DISABLED" in a.message
+    other_network = _config("o", "network", "projects/p-123456/global/networks/other")
+    assert _run(check, by_subnet.model_copy(update={"vpc_flow_logs_configs": [other_network]}))["a"] is (
+        Status.FAIL
+    )
+
+
+def test_an_unreadable_flow_logs_config_list_errors_only_the_subnets_it_could_change():
+    check = "gcp.compute.subnet_flow_logs_enabled"
+    subnets = [_subnet("on", True), _subnet("off", False), _subnet("p", False, "REGIONAL_MANAGED_PROXY")]
+    inv = _inv(subnetworks=subnets, vpc_flow_logs_configs=None, errors=[_denied("vpc_flow_logs_configs")])
+    assert _run(check, inv) == {"on": Status.PASS, "off": Status.ERROR, "p": Status.NOT_APPLICABLE}
+
+
+def test_interconnect_and_vpn_configs_are_reported_in_the_evidence():
+    check = "gcp.compute.subnet_flow_logs_enabled"
+    tunnel = _config("t", "vpn_tunnel", "projects/p-123456/regions/europe-west1/vpnTunnels/t1")
+    inv = _inv(subnetworks=[_subnet("a", False)], vpc_flow_logs_configs=[tunnel])
+    [finding] = load_checks().get(check).run(inv, "p")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["attachment_and_tunnel_configs"] == [
+        "t: vpn_tunnel projects/p-123456/regions/europe-west1/vpnTunnels/t1 (ENABLED)"
+    ]
+
+
+ORG = "organizations/42"
+FOLDER = "folders/7"
+
+
+def _sink(name: str, **values) -> LogSink:
+    return LogSink(name=name, destination=f"storage.googleapis.com/{name}", **values)
+
+
+def _sink_status(inv: GcpInventory) -> tuple[Status, str]:
+    [finding] = load_checks().get("gcp.logging.sink_all_entries").run(inv, inv.account)
+    return finding.status, finding.message
+
+
+def test_an_aggregated_organization_or_folder_sink_counts_for_the_project():
+    ancestors = [FOLDER, ORG]
+    aggregated = _sink("org-all", include_children=True)
+    inv = _inv(log_sinks=[], ancestors=ancestors, ancestor_sinks={FOLDER: [], ORG: [aggregated]})
+    status, message = _sink_status(inv)
+    assert status is Status.PASS and "organization 42 (aggregated)" in message
+    folder = inv.model_copy(update={"ancestor_sinks": {FOLDER: [_sink("f", include_children=True)], ORG: []}})
+    status, message = _sink_status(folder)
+    assert status is Status.PASS and "folder 7" in message
+    own = inv.model_copy(update={"log_sinks": [_sink("mine")], "ancestor_sinks": {FOLDER: [], ORG: []}})
+    assert _sink_status(own)[0] is Status.PASS
+
+
+def test_a_non_aggregated_organization_sink_exports_only_the_organizations_own_logs():
+    inv = _inv(log_sinks=[], ancestors=[ORG], ancestor_sinks={ORG: [_sink("org-own")]})
+    status, _ = _sink_status(inv)
+    assert status is Status.FAIL
+
+
+def test_a_sink_whose_exclusion_or_filter_drops_audit_logs_does_not_count():
+    audit = 'logName:"cloudaudit.googleapis.com"'
+    excluded = _sink("x", include_children=True, exclusions=[LogExclusion(name="skip-audit", filter=audit)])
+    inv = _inv(log_sinks=[], ancestors=[ORG], ancestor_sinks={ORG: [excluded]})
+    status, message = _sink_status(inv)
+    assert status is Status.FAIL and "skip-audit drops audit logs" in message
+    off = excluded.model_copy(
+        update={"exclusions": [LogExclusion(name="skip-audit", filter=audit, disabled=True)]}
+    )
+    assert _sink_status(inv.model_copy(update={"ancestor_sinks": {ORG: [off]}}))[0] is Status.PASS
+    not_audit = _sink("n", exclusions=[LogExclusion(name="debug", filter="severity=DEBUG")])
+    status, message = _sink_status(_inv(log_sinks=[not_audit], ancestors=[]))
+    assert status is Status.FAIL and "debug drops log entries" in message
+    filtered = _sink("f", filter=f"NOT {audit}")
+    status, message = _sink_status(_inv(log_sinks=[filtered], ancestors=[]))
+    assert status is Status.FAIL and "drops audit logs" in message
+
+
+def test_an_unreadable_ancestor_gives_error_unless_a_seen_sink_covers_the_project():
+    denied = _denied("ancestor_sinks").model_copy(update={"resource": FOLDER})
+    inv = _inv(log_sinks=[], ancestors=[FOLDER, ORG], ancestor_sinks={FOLDER: None, ORG: []}, errors=[denied])
+    assert _sink_status(inv)[0] is Status.ERROR
+    covered = inv.model_copy(
+        update={"ancestor_sinks": {FOLDER: None, ORG: [_sink("o", include_children=True)]}}
+    )
+    assert _sink_status(covered)[0] is Status.PASS
+    unknown = _inv(log_sinks=[], ancestors=None, ancestor_sinks=None, errors=[_denied("ancestors")])
+    assert _sink_status(unknown)[0] is Status.ERROR
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("threshold", 'metric.type="logging.googleapis.com/user/fw" AND resource.type="global"'),
+        ("absent", "metric.type = 'logging.googleapis.com/user/fw'"),
+        ("mql", "fetch global | metric 'logging.googleapis.com/user/fw' | every 1m | condition val() > 0"),
+        ("promql", "sum(rate(logging_googleapis_com:user_fw[5m])) > 0"),
+        ("promql", 'rate({"logging.googleapis.com/user/fw"}[5m]) > 0'),
+        ("promql", 'rate({__name__="logging.googleapis.com/user/fw", monitored_resource="global"}[5m])'),
+    ],
+)
+def test_an_alert_in_any_condition_language_counts(kind, text):
+    metric = LogMetric(name="projects/p/metrics/fw", filter=FIREWALL_FILTER)
+    alert = AlertPolicy(name="a", conditions=[AlertCondition(kind=kind, text=text)])
+    check = "gcp.monitoring.firewall_rule_changes_monitored"
+    assert set(_run(check, _inv(log_metrics=[metric], alert_policies=[alert])).values()) == {Status.PASS}
+    off = alert.model_copy(update={"enabled": False})
+    assert set(_run(check, _inv(log_metrics=[metric], alert_policies=[off])).values()) == {Status.FAIL}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'metric.type="logging.googleapis.com/user/fw2"',
+        "fetch global | metric 'logging.googleapis.com/user/fw-old'",
+        "sum(rate(logging_googleapis_com:user_fw_old[5m])) > 0",
+    ],
+)
+def test_an_alert_on_another_metric_whose_name_starts_the_same_does_not_count(text):
+    metric = LogMetric(name="projects/p/metrics/fw", filter=FIREWALL_FILTER)
+    alert = AlertPolicy(name="a", conditions=[AlertCondition(kind="threshold", text=text)])
+    check = "gcp.monitoring.firewall_rule_changes_monitored"
+    assert set(_run(check, _inv(log_metrics=[metric], alert_policies=[alert])).values()) == {Status.FAIL}
+
+
+def test_a_promql_metric_name_maps_dashes_to_underscores():
+    metric = LogMetric(name="projects/p/metrics/firewall-changes", filter=FIREWALL_FILTER)
+    query = "sum(rate(logging_googleapis_com:user_firewall_changes[5m])) > 0"
+    alert = AlertPolicy(name="a", conditions=[AlertCondition(kind="promql", text=query)])
+    check = "gcp.monitoring.firewall_rule_changes_monitored"
+    assert set(_run(check, _inv(log_metrics=[metric], alert_policies=[alert])).values()) == {Status.PASS}
+
+
+def test_a_log_match_alert_with_the_cis_filter_counts_without_a_metric():
+    alert = AlertPolicy(name="a", conditions=[AlertCondition(kind="matched_log", text=FIREWALL_FILTER)])
+    check = "gcp.monitoring.firewall_rule_changes_monitored"
+    assert set(_run(check, _inv(log_metrics=[], alert_policies=[alert])).values()) == {Status.PASS}
+    other = AlertPolicy(
+        name="b", conditions=[AlertCondition(kind="matched_log", text='resource.type="gce_route"')]
+    )
+    assert set(_run(check, _inv(log_metrics=[], alert_policies=[other])).values()) == {Status.FAIL}
+    off = alert.model_copy(update={"enabled": False})
+    assert set(_run(check, _inv(log_metrics=[], alert_policies=[off])).values()) == {Status.FAIL}
 
 
 def test_sink_bucket_retention_locked():

@@ -20,13 +20,23 @@ gcp:
   organization:
     id: "123456789"
     scc:
-      asset_discovery: true
       services: {security-health-analytics: ENABLED, event-threat-detection: ENABLED}
       findings:
         - {category: OPEN_FIREWALL, severity: HIGH, project: shop-prod, count: 3}
         - {category: PUBLIC_IP_ADDRESS, severity: MEDIUM, project: shop-prod}
+    log_sinks:
+      - {name: org-all, destination: "storage.googleapis.com/org", include_children: true}
+      - {name: org-own, destination: "storage.googleapis.com/org-own"}
+  folders:
+    - id: "77"
+      log_sinks:
+        - name: f-all
+          destination: "pubsub.googleapis.com/projects/x/topics/t"
+          include_children: true
+          exclusions: [{name: no-audit, filter: 'logName:"cloudaudit.googleapis.com"'}]
   projects:
     - id: shop-prod
+      folder: "77"
       networks:
         - name: prod
           dns_logging: true
@@ -35,7 +45,12 @@ gcp:
             - {name: b, region: europe-west1, cidr: 10.0.1.0/24}
             - {name: c, region: us-east4, cidr: 10.0.2.0/24, purpose: REGIONAL_MANAGED_PROXY}
             - {name: d, region: us-east4, cidr: 10.0.3.0/24, flow_logs: true}
+            - {name: e, region: us-east4, cidr: 10.0.4.0/24, legacy_flow_logs: true}
         - {name: old, mode: legacy}
+      flow_logs_configs:
+        - {name: c1, target: subnet, subnet: b, region: europe-west1}
+        - {name: c2, target: network, network: prod, state: DISABLED}
+        - {name: c3, target: vpn_tunnel, vpn_tunnel: t, region: us-east4}
       firewalls: [{name: ssh, network: prod, allow: ["tcp:22"]}]
       managed_zones: [{name: z, dns_name: shop.example.com., dnssec: true, key_signing_algorithm: rsasha1}]
       audit_logs: [{log_types: [DATA_READ, ADMIN_READ, DATA_WRITE]}]
@@ -53,7 +68,11 @@ gcp:
         - {name: fw, filter: 'FIREWALL_FILTER'}
         - {name: m2, filter: x}
         - {name: m3, filter: y}
-      alert_policies: [{name: fw-alert, metric: fw}, {name: a2, metric: m2}, {name: a3, metric: m3}]
+      alert_policies:
+        - {name: fw-alert, metric: fw}
+        - {name: a2, metric: m2, condition: mql}
+        - {name: a3, metric: m3, condition: promql}
+        - {name: a4, condition: matched_log, filter: 'resource.type="gce_route"'}
     - id: shop-dev
 """
 
@@ -81,8 +100,10 @@ def _evaluate(inventories):
 
 
 def _collect(gcp: GcpEmulator, **options) -> dict[str, object]:
-    endpoints = GcpEndpoints(rest=gcp.rest_endpoint, grpc=gcp.grpc_endpoint)
-    scan = GcpScanOptions(endpoints=endpoints, retry_initial=0.01, retry_deadline=3, num_retries=1, **options)
+    endpoints = gcp.endpoints()
+    scan = GcpScanOptions(
+        endpoints=endpoints, anonymous=True, retry_initial=0.01, retry_deadline=3, num_retries=1, **options
+    )
     return {inv.project_id: inv for inv in collect_gcp(scan)}
 
 
@@ -91,12 +112,28 @@ def test_every_service_is_collected_across_pages(gcp):
     assert sorted(inventories) == ["shop-dev", "shop-prod"]
     prod = inventories["shop-prod"]
     assert prod.errors == []
-    assert {s.name: (s.flow_logs_enabled, s.purpose) for s in prod.subnetworks} == {
-        "a": (True, "PRIVATE"),
-        "b": (False, "PRIVATE"),
-        "c": (False, "REGIONAL_MANAGED_PROXY"),
-        "d": (True, "PRIVATE"),
+    assert {
+        s.name: (s.flow_logs_enabled, s.legacy_flow_logs_enabled, s.purpose) for s in prod.subnetworks
+    } == {
+        "a": (True, False, "PRIVATE"),
+        "b": (False, False, "PRIVATE"),
+        "c": (False, False, "REGIONAL_MANAGED_PROXY"),
+        "d": (True, False, "PRIVATE"),
+        "e": (False, True, "PRIVATE"),
     }
+    assert [
+        (c.name.rsplit("/", 1)[1], c.target_kind, c.target, c.state) for c in prod.vpc_flow_logs_configs
+    ] == [
+        ("c1", "subnet", "projects/shop-prod/regions/europe-west1/subnetworks/b", "ENABLED"),  # state absent
+        ("c2", "network", "projects/shop-prod/global/networks/prod", "DISABLED"),
+        ("c3", "vpn_tunnel", "projects/shop-prod/regions/us-east4/vpnTunnels/t", "ENABLED"),
+    ]
+    assert prod.ancestors == ["folders/77", "organizations/123456789"]
+    assert inventories["shop-dev"].ancestors == ["organizations/123456789"]
+    org_sinks = {s.name: s.include_children for s in prod.ancestor_sinks["organizations/123456789"]}
+    assert org_sinks == {"org-all": True, "org-own": False}
+    [folder_sink] = prod.ancestor_sinks["folders/77"]
+    assert folder_sink.include_children and [e.name for e in folder_sink.exclusions] == ["no-audit"]
     assert {n.name: n.legacy for n in prod.networks} == {"prod": False, "old": True}
     assert prod.firewalls[0].allowed[0].ports == ["22"]
     assert {b.name: (b.logging_enabled, b.security_policy, b.region) for b in prod.backend_services} == {
@@ -123,11 +160,20 @@ def test_every_service_is_collected_across_pages(gcp):
     ]
     assert inventories["shop-dev"].sink_buckets == {}
     assert [m.name for m in prod.log_metrics] == ["fw", "m2", "m3"]
-    assert (
-        len(prod.alert_policies) == 3
-        and "logging.googleapis.com/user/fw" in prod.alert_policies[0].condition_filters[0]
-    )
-    assert prod.scc_settings.enable_asset_discovery
+    assert [[c.kind for c in p.conditions] for p in prod.alert_policies] == [
+        ["threshold"],
+        ["mql"],
+        ["promql"],
+        ["matched_log"],
+    ]
+    assert "logging.googleapis.com/user/fw" in prod.alert_policies[0].conditions[0].text
+    assert "logging.googleapis.com/user/m2" in prod.alert_policies[1].conditions[0].text
+    assert "logging_googleapis_com:user_m3" in prod.alert_policies[2].conditions[0].text
+    assert prod.alert_policies[3].conditions[0].text == 'resource.type="gce_route"'
+    assert [s.display_name for s in prod.scc_sources] == [
+        "Security Health Analytics",
+        "Event Threat Detection",
+    ]
     assert {s.name for s in prod.scc_services if s.enabled} == {
         "security-health-analytics",
         "event-threat-detection",
@@ -140,7 +186,12 @@ def test_every_service_is_collected_across_pages(gcp):
     # paging: page size 2, so lists of 3+ took two pages
     assert prod.api_calls["logging:list_log_metrics"] == 2
     assert prod.api_calls["monitoring:list_alert_policies"] == 2
-    assert prod.api_calls["compute:subnetworks.aggregated_list"] == 2
+    assert prod.api_calls["compute:subnetworks.aggregated_list"] == 3
+    assert prod.api_calls["networkmanagement:vpcFlowLogsConfigs.list"] == 2
+    # the organization's and the folder's sinks are read once per scan, counted on the first project
+    # that sits under them: shop-dev (alphabetically first) for the organization, shop-prod for the folder
+    sink_pages = {p: i.api_calls["logging:list_sinks"] for p, i in inventories.items()}
+    assert sink_pages == {"shop-dev": 1 + 1, "shop-prod": 2 + 1}
 
 
 def test_only_read_requests_reach_the_emulators(gcp):
@@ -160,15 +211,15 @@ def test_the_guard_refuses_writes_before_sending():
 
 def test_the_grpc_interceptor_refuses_a_write(gcp):
     import grpc
-    from google.cloud import securitycenter_v1
-    from google.cloud.securitycenter_v1.services.security_center.transports import SecurityCenterGrpcTransport
+    from google.cloud import securitycenter_v2
+    from google.cloud.securitycenter_v2.services.security_center.transports import SecurityCenterGrpcTransport
 
     channel = grpc.intercept_channel(grpc.insecure_channel(gcp.grpc_endpoint), ReadOnlyInterceptor())
-    client = securitycenter_v1.SecurityCenterClient(transport=SecurityCenterGrpcTransport(channel=channel))
+    client = securitycenter_v2.SecurityCenterClient(transport=SecurityCenterGrpcTransport(channel=channel))
     with pytest.raises(ReadOnlyViolation):
-        client.update_organization_settings(
-            organization_settings={"name": "organizations/123456789/organizationSettings"}
-        )
+        client.update_source(source={"name": "organizations/123456789/sources/1000", "display_name": "x"})
+    with pytest.raises(ReadOnlyViolation):
+        client.set_finding_state(name="organizations/123456789/sources/1000/findings/f", state="INACTIVE")
     assert gcp.faults.requests() == []
 
 
@@ -178,7 +229,12 @@ def test_the_grpc_interceptor_refuses_a_write(gcp):
         ("compute.subnetworks.aggregatedList", "subnetworks", {"gcp.compute.subnet_flow_logs_enabled"}),
         ("dns.policies.list", "dns_policies", {"gcp.dns.policy_logging_enabled"}),
         ("logging.ListSinks", "log_sinks", {"gcp.logging.sink_all_entries"}),
-        ("scc.GetOrganizationSettings", "scc_settings", {"gcp.scc.enabled_with_asset_discovery"}),
+        ("scc.ListSources", "scc_sources", {"gcp.scc.enabled"}),
+        (
+            "networkmanagement.vpcFlowLogsConfigs.list",
+            "vpc_flow_logs_configs",
+            {"gcp.compute.subnet_flow_logs_enabled"},
+        ),
         (
             "resourcemanager.projects.getIamPolicy",
             "audit_configs",
@@ -192,8 +248,9 @@ def test_permission_denied_gives_error_for_that_services_controls_only(gcp, oper
     [prod] = _collect(gcp, projects=("shop-prod",)).values()
     gcp.faults.clear()
     assert getattr(prod, dataset) is None
-    [error] = prod.errors
-    assert (error.dataset, error.kind) == (dataset, "denied")
+    # ListSinks is also how the folder's and the organization's sinks are read: denied there too
+    datasets = {dataset, "ancestor_sinks"} if operation == "logging.ListSinks" else {dataset}
+    assert {(e.dataset, e.kind) for e in prod.errors} == {(d, "denied") for d in datasets}
     result = _evaluate([prod])
     errored = {f.check_id for f in result.findings if f.status is Status.ERROR}
     assert checks <= errored
@@ -223,9 +280,9 @@ def test_unavailable_is_retried_then_succeeds(gcp, operation):
 
 def test_unavailable_past_the_deadline_is_an_error(gcp):
     gcp.faults.inject("compute.firewalls.list", "unavailable")
-    endpoints = GcpEndpoints(rest=gcp.rest_endpoint, grpc=gcp.grpc_endpoint)
+    endpoints = gcp.endpoints()
     options = GcpScanOptions(
-        projects=("shop-prod",), endpoints=endpoints, retry_initial=0.01, retry_deadline=0.2
+        projects=("shop-prod",), endpoints=endpoints, anonymous=True, retry_initial=0.01, retry_deadline=0.2
     )
     [prod] = collect_gcp(options)
     assert prod.firewalls is None
@@ -253,11 +310,18 @@ def test_organization_scope_lists_its_projects(gcp):
 
 def test_progress_reports_every_unit(gcp):
     events = []
-    endpoints = GcpEndpoints(rest=gcp.rest_endpoint, grpc=gcp.grpc_endpoint)
-    collect_gcp(GcpScanOptions(endpoints=endpoints, retry_initial=0.01), progress=events.append)
-    assert (
-        events[-1].done == events[-1].total == 13
-    )  # 6 units x 2 projects + SCC and {e.provider for e in events} == {"gcp"}
+    endpoints = gcp.endpoints()
+    collect_gcp(
+        GcpScanOptions(endpoints=endpoints, anonymous=True, retry_initial=0.01), progress=events.append
+    )
+    from auditor.providers.gcp.units import ANCESTOR_UNITS, ORGANIZATION_UNITS, PROJECT_UNITS
+
+    # every project unit of the 2 projects, the SCC unit of the organization, the sinks of its 2 ancestors
+    # (the folder of shop-prod and the organization)
+    expected = len(PROJECT_UNITS) * 2 + len(ORGANIZATION_UNITS) + len(ANCESTOR_UNITS) * 2
+    assert events[-1].done == events[-1].total == expected
+    assert {e.provider for e in events} == {"gcp"}
+    assert {e.region for e in events} == {"shop-prod", "shop-dev", "organizations/123456789", "folders/77"}
 
 
 def test_estate_errors_name_the_place(tmp_path: Path):
@@ -277,8 +341,8 @@ def test_estate_errors_name_the_place(tmp_path: Path):
 def test_the_rest_clients_refuse_a_write_on_the_wire(gcp):
     from auditor.providers.gcp.clients import GcpClients, credentials_for
 
-    endpoints = GcpEndpoints(rest=gcp.rest_endpoint, grpc=gcp.grpc_endpoint)
-    options = GcpScanOptions(endpoints=endpoints)
+    endpoints = gcp.endpoints()
+    options = GcpScanOptions(endpoints=endpoints, anonymous=True)
     clients = GcpClients(options, credentials_for(options))
     with pytest.raises(ReadOnlyViolation):
         clients.compute("firewalls").delete(project="shop-prod", firewall="ssh")
@@ -303,3 +367,35 @@ def test_a_denied_sink_bucket_is_an_error_for_that_bucket_only(gcp):
     }
     assert statuses[error.resource] is Status.ERROR
     assert set(statuses.values()) - {Status.ERROR}  # the other bucket is still judged
+
+
+def test_a_bare_grpc_target_is_tls_and_a_service_override_takes_precedence(gcp):
+    """A private endpoint's ``host:port`` gets a TLS channel: against the plaintext emulator the TLS
+    handshake fails, so every gRPC read is an ERROR (never PASS) while the REST reads still succeed; a
+    per-service override (``logging=http://...``) sends that one service back to plaintext."""
+    plain = gcp.endpoints()
+    tls = GcpEndpoints(rest=plain.rest, grpc=gcp.grpc_endpoint, services=(("logging", str(plain.grpc)),))
+    options = GcpScanOptions(
+        projects=("shop-prod",), endpoints=tls, anonymous=True, retry_initial=0.01, retry_deadline=0.3
+    )
+    [prod] = collect_gcp(options)
+    failed = {e.service for e in prod.errors}
+    assert failed == {"monitoring", "securitycenter"}, prod.errors  # the gRPC services left on TLS
+    assert prod.alert_policies is None and prod.scc_sources is None and prod.scc_active_findings is None
+    assert {e.kind for e in prod.errors} == {"endpoint"}
+    assert prod.log_sinks is not None and prod.log_metrics is not None  # the override: plaintext, read
+    assert prod.subnetworks is not None and prod.scc_services is not None  # REST: read
+
+
+def test_rest_clients_take_the_base_url_or_their_services_override():
+    from google.auth.credentials import AnonymousCredentials
+
+    from auditor.providers.gcp.clients import GcpClients
+
+    endpoints = GcpEndpoints(
+        rest="https://www-psc.p.googleapis.com", services=(("dns", "https://dns-psc.p.googleapis.com"),)
+    )
+    clients = GcpClients(GcpScanOptions(endpoints=endpoints, anonymous=True), AnonymousCredentials())
+    assert clients.compute("networks").transport._host == "https://www-psc.p.googleapis.com"
+    assert clients.discovery("dns")._baseUrl == "https://dns-psc.p.googleapis.com/"
+    assert clients.discovery("storage")._baseUrl == "https://www-psc.p.googleapis.com/storage/v1/"

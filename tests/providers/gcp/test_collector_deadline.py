@@ -8,10 +8,10 @@ emulator lets the held answers go when each test ends (``faults.clear()``).
 from __future__ import annotations
 
 import _thread
+import json
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,11 @@ from auditor.cli.main import app
 from auditor.emulators.estate import bundled_estate, load_estate
 from auditor.emulators.gcp_emulator import GcpEmulator
 from auditor.emulators.gcp_faults import MAX_DELAY
-from auditor.engine import build_scan_result, evaluate
+from auditor.engine import evaluate
 from auditor.inventory.gcp import GcpInventory
 from auditor.model import Status
 from auditor.progress import ProgressEvent
-from auditor.providers.gcp import GcpEndpoints, GcpScanOptions, collect_gcp
-from auditor.snapshot import write_snapshot
+from auditor.providers.gcp import GcpScanOptions, collect_gcp
 
 HELD = "logging.ListSinks"
 LOGGING_DATASETS = ("log_sinks", "sink_buckets", "log_metrics")
@@ -58,7 +57,8 @@ def held(gcp: GcpEmulator) -> Iterator[GcpEmulator]:
 def _collect(gcp: GcpEmulator, **options: Any) -> list[GcpInventory]:
     settings: dict[str, Any] = {
         "organization": gcp.organization,  # type: ignore[attr-defined]
-        "endpoints": GcpEndpoints(rest=gcp.rest_endpoint, grpc=gcp.grpc_endpoint),
+        "endpoints": gcp.endpoints(),
+        "anonymous": True,
         "retry_initial": 0.01,
         "retry_deadline": 0.5,
     }
@@ -76,7 +76,7 @@ def test_units_still_running_at_the_timeout_are_not_finished_and_the_rest_is_kep
     assert inventories
     for inventory in inventories:
         assert inventory.subnetworks is not None and inventory.alert_policies is not None  # kept
-        assert inventory.scc_settings is not None  # the organization's SCC unit finished too
+        assert inventory.scc_services is not None  # the organization's SCC unit finished too
         for dataset in LOGGING_DATASETS:
             assert getattr(inventory, dataset) is None, dataset
             [error] = [e for e in inventory.errors if e.dataset == dataset]
@@ -114,19 +114,21 @@ def test_ctrl_c_keeps_what_was_collected(held, default_sigint) -> None:
 
 
 def test_a_timed_out_scan_exits_with_the_documented_code(held, tmp_path: Path) -> None:
-    """`auditor scan gcp` cannot be pointed at the emulators (it talks to Google with Application
-    Default Credentials), so the CLI is given the timed-out scan as a snapshot: it finishes, shows the
-    held service's controls as not evaluated, and exits 3 (something FAILs; the ERRORs do not hide it)."""
-    inventories = _collect(held, timeout=TIMEOUT)
-    now = datetime.now(UTC)
-    result = build_scan_result(inventories, started_at=now, finished_at=now, source="live")
-    assert result.counts()[Status.FAIL] and result.counts()[Status.ERROR]
-    snapshot = tmp_path / "gcp.json"
-    write_snapshot(snapshot, list(inventories))
+    """`auditor scan gcp --timeout` against the emulators (its endpoint options, anonymous): the scan
+    finishes at the budget, shows the held service's controls as not evaluated, and exits 3 (something
+    FAILs; the ERRORs do not hide it)."""
+    endpoints = held.endpoints()
+    out = tmp_path / "scan.json"
+    args = ["scan", "gcp", "--organization", held.organization, "--endpoint", endpoints.rest]  # type: ignore[attr-defined]
+    args += ["--grpc-endpoint", str(endpoints.grpc), "--anonymous", "--timeout", f"{TIMEOUT:g}"]
     env = {"COLUMNS": "250", "POSTURE_AUDITOR_HOME": str(tmp_path / "home")}
-    scanned = CliRunner().invoke(app, ["scan", "--from-snapshot", str(snapshot), "--no-history"], env=env)
+    started = time.monotonic()
+    scanned = CliRunner().invoke(app, [*args, "--json", str(out), "--no-history"], env=env)
+    assert time.monotonic() - started < TIMEOUT + 5
     assert scanned.exit_code == 3, scanned.output
     assert "--timeout" in scanned.output, scanned.output
+    statuses = {f["status"] for f in json.loads(out.read_text())["findings"]}
+    assert {"FAIL", "ERROR"} <= statuses
 
 
 @pytest.mark.parametrize("value", ["0", "-5"])

@@ -7,7 +7,7 @@ import pytest
 
 from auditor.emulators.estate import EstateError, parse_estate
 from auditor.emulators.gcp_emulator import GcpEmulator
-from auditor.providers.gcp import GcpCollectionFailed, GcpEndpoints, GcpScanOptions, collect_gcp
+from auditor.providers.gcp import GcpCollectionFailed, GcpScanOptions, collect_gcp
 from auditor.providers.gcp.clients import GcpClients, credentials_for
 from auditor.providers.gcp.collector import declared_reads
 from auditor.providers.gcp.projects import resolve_projects
@@ -17,7 +17,7 @@ from auditor.providers.gcp.unit import ApiCallCounter, Runtime
 ORG = "123456789"
 ESTATE = f"""
 gcp:
-  organization: {{id: "{ORG}", scc: {{asset_discovery: true}}}}
+  organization: {{id: "{ORG}", scc: {{}}}}
   folders:
     - {{id: "2001", name: production}}
     - {{id: "2002", name: eu, parent: "2001"}}
@@ -48,9 +48,9 @@ def gcp(emulator):
 
 
 def _options(gcp: GcpEmulator, **overrides) -> GcpScanOptions:
-    endpoints = GcpEndpoints(rest=gcp.rest_endpoint, grpc=gcp.grpc_endpoint)
+    endpoints = gcp.endpoints()
     return GcpScanOptions(
-        endpoints=endpoints, retry_initial=0.01, retry_deadline=2, num_retries=1, **overrides
+        endpoints=endpoints, anonymous=True, retry_initial=0.01, retry_deadline=2, num_retries=1, **overrides
     )
 
 
@@ -81,23 +81,65 @@ def test_an_organization_covers_projects_in_nested_folders(gcp):
 def test_the_whole_organization_is_collected_with_its_scc(gcp):
     inventories = {i.project_id: i for i in collect_gcp(_options(gcp, organization=ORG))}
     assert sorted(inventories) == ["eu-project", "eu-two-project", "prod-project", "root-project"]
-    assert all(i.organization_id == ORG and i.scc_settings is not None for i in inventories.values())
+    assert all(i.organization_id == ORG and i.scc_services is not None for i in inventories.values())
     assert all(i.errors == [] for i in inventories.values())
+    assert {p: i.ancestors for p, i in inventories.items()} == {
+        "root-project": [f"organizations/{ORG}"],
+        "prod-project": ["folders/2001", f"organizations/{ORG}"],
+        "eu-project": ["folders/2002", "folders/2001", f"organizations/{ORG}"],
+        "eu-two-project": ["folders/2002", "folders/2001", f"organizations/{ORG}"],
+    }
+    # the walk knows every folder's parent: no folder is read again for the ancestors
+    assert not [r for r in gcp.faults.requests() if r.operation == "resourcemanager.folders.get"]
+    # each ancestor's sinks are read once for the whole scan (page size 1: one page for no sink)
+    sinks = [r for r in gcp.faults.requests() if r.operation.endswith("ConfigServiceV2.ListSinks")]
+    assert len(sinks) == 4 + 3  # the 4 projects' own, and folders 2001, 2002 and the organization
 
 
 def test_a_folder_selects_only_its_subtree_and_finds_its_organization(gcp):
     inventories = {i.project_id: i for i in collect_gcp(_options(gcp, folder="2001"))}
     assert sorted(inventories) == ["eu-project", "eu-two-project", "prod-project"]
     assert {i.organization_id for i in inventories.values()} == {ORG}  # from the folder's ancestors
-    assert all(
-        i.scc_settings is not None and i.scc_settings.enable_asset_discovery for i in inventories.values()
-    )
+    assert all(i.scc_services is not None for i in inventories.values())
     assert sorted(_scopes(gcp, folder="2002")) == ["eu-project", "eu-two-project"]
 
 
-def test_a_folder_with_its_organization_given_reads_no_ancestor(gcp):
-    assert sorted(_scopes(gcp, folder="2002", organization=ORG)) == ["eu-project", "eu-two-project"]
-    assert not [r for r in gcp.faults.requests() if r.operation == "resourcemanager.folders.get"]
+def test_a_folder_with_its_organization_given_reads_its_ancestors_once_for_their_sinks(gcp):
+    scopes = _scopes(gcp, folder="2002", organization=ORG)
+    assert sorted(scopes) == ["eu-project", "eu-two-project"]
+    assert {s.ancestors for s in scopes.values()} == {
+        ("folders/2002", "folders/2001", f"organizations/{ORG}")
+    }
+    read = [
+        r.path.split("?")[0] for r in gcp.faults.requests() if r.operation == "resourcemanager.folders.get"
+    ]
+    assert read == ["/v3/folders/2002", "/v3/folders/2001"]  # once each, for both projects
+
+
+def test_a_named_project_in_a_folder_learns_its_ancestors_and_organization(gcp):
+    [inventory] = collect_gcp(_options(gcp, projects=("eu-project",)))
+    assert inventory.organization_id == ORG and inventory.scc_services is not None
+    assert inventory.ancestors == ["folders/2002", "folders/2001", f"organizations/{ORG}"]
+    assert set(inventory.ancestor_sinks) == set(inventory.ancestors)
+
+
+def test_an_unreadable_ancestor_folder_is_an_error_of_the_sink_check_not_a_stop(gcp):
+    from datetime import UTC, datetime
+
+    from auditor.engine import build_scan_result
+    from auditor.model import Status
+
+    gcp.faults.inject("resourcemanager.folders.get", "denied")
+    inventory, other = collect_gcp(_options(gcp, projects=("eu-project", "eu-two-project"), organization=ORG))
+    assert inventory.ancestors is None and inventory.ancestor_sinks is None
+    assert other.ancestors is None  # the same folder: asked once, for the first project
+    assert len([r for r in gcp.faults.requests() if r.operation == "resourcemanager.folders.get"]) == 1
+    [error] = [e for e in inventory.errors if e.dataset == "ancestors"]
+    assert (error.kind, error.resource) == ("denied", "folders/2002")
+    now = datetime.now(UTC)
+    result = build_scan_result([inventory], started_at=now, finished_at=now, source="live", benchmarks=[])
+    [sink] = [f for f in result.findings if f.check_id == "gcp.logging.sink_all_entries"]
+    assert sink.status is Status.ERROR and "resourcemanager:get_folder" in sink.message
 
 
 def test_delete_requested_projects_are_skipped_by_the_search_too(gcp):

@@ -1,10 +1,12 @@
-"""The GCP collection units: one per service per project, and Security Command Center per organization."""
+"""The GCP collection units: one per service per project, Security Command Center per organization, and
+the sinks of each folder and organization above the scanned projects."""
 
 from auditor.providers.gcp.units import (
     compute,
     dns,
     logging,
     monitoring,
+    networkmanagement,
     resourcemanager,
     scc,
     serviceusage,
@@ -15,9 +17,11 @@ PROJECT_UNITS = (
     dns.UNIT,
     logging.UNIT,
     monitoring.UNIT,
+    networkmanagement.UNIT,
     resourcemanager.UNIT,
     serviceusage.UNIT,
 )
 ORGANIZATION_UNITS = (scc.UNIT,)
+ANCESTOR_UNITS = (logging.ANCESTOR_UNIT,)
 
-__all__ = ["ORGANIZATION_UNITS", "PROJECT_UNITS"]
+__all__ = ["ANCESTOR_UNITS", "ORGANIZATION_UNITS", "PROJECT_UNITS"]

@@ -79,6 +79,7 @@ def _subnetwork(scope: str, item: Any) -> Subnetwork:
         purpose=item.purpose or "PRIVATE",
         flow_logs_enabled=configured and "enable" in log and bool(log.enable),
         flow_logs_configured=configured,
+        legacy_flow_logs_enabled="enable_flow_logs" in item and bool(item.enable_flow_logs),
         aggregation_interval=log.aggregation_interval if configured else "",
         flow_sampling=log.flow_sampling if configured and "flow_sampling" in log else None,
         metadata=log.metadata if configured else "",

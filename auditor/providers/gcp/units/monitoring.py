@@ -1,23 +1,30 @@
-"""Cloud Monitoring (gapic v3, gRPC): alert policies and the filters of their conditions."""
+"""Cloud Monitoring (gapic v3, gRPC): alert policies and their conditions, each with its kind: a metric
+filter (threshold, absent), a log filter (matched_log), an MQL or a PromQL query."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from auditor.inventory.gcp import AlertPolicy
+from auditor.inventory.gcp import AlertCondition, AlertConditionKind, AlertPolicy
 from auditor.providers.gcp.unit import Unit, UnitContext
 
 SERVICE = "monitoring"
-_FILTERED = ("condition_threshold", "condition_absent", "condition_matched_log")
-_QUERIES = ("condition_monitoring_query_language", "condition_prometheus_query_language")
+KINDS: tuple[tuple[str, AlertConditionKind, str], ...] = (
+    ("condition_threshold", "threshold", "filter"),
+    ("condition_absent", "absent", "filter"),
+    ("condition_matched_log", "matched_log", "filter"),
+    ("condition_monitoring_query_language", "mql", "query"),
+    ("condition_prometheus_query_language", "promql", "query"),
+)
 
 
-def _filters(policy: Any) -> list[str]:
-    found: list[str] = []
-    for condition in policy.conditions:
-        found += [getattr(condition, kind).filter for kind in _FILTERED if kind in condition]
-        found += [getattr(condition, kind).query for kind in _QUERIES if kind in condition]
-    return found
+def _conditions(policy: Any) -> list[AlertCondition]:
+    return [
+        AlertCondition(kind=kind, text=getattr(getattr(condition, field), text))
+        for condition in policy.conditions
+        for field, kind, text in KINDS
+        if field in condition
+    ]
 
 
 def collect(context: UnitContext) -> None:
@@ -32,7 +39,7 @@ def collect(context: UnitContext) -> None:
                 name=p.name,
                 display_name=p.display_name,
                 enabled=bool(p.enabled) if "enabled" in p else True,
-                condition_filters=_filters(p),
+                conditions=_conditions(p),
             )
             for page in context.pages(SERVICE, "list_alert_policies", send)
             for p in page.alert_policies
