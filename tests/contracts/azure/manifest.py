@@ -9,7 +9,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from tests.contracts.azure.swagger import HERE, Schema, load, resolve
+from tests.contracts.azure.spec_defects import ANY_MEMBERS
+from tests.contracts.azure.swagger import HERE, Schema, load, resolve, validate
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,17 @@ class SpecOperation:
     def response(self) -> Schema:
         """The schema of the operation's 200 answer."""
         return resolve(self.response_schema, self.spec)
+
+    def problems(self, body: Any, *, strict: bool = True) -> list[str]:
+        """What is wrong with ``body`` as this operation's 200 answer (empty: nothing), paging and the
+        spec's known self-contradictions (``spec_defects``) read as ARM serves them."""
+        return validate(
+            body,
+            self.response,
+            strict=strict,
+            page_link=self.pageable,
+            any_members=frozenset(ANY_MEMBERS),
+        )
 
     def example_bodies(self) -> list[tuple[Path, dict[str, Any], Any]]:
         """(example file, its parameters, its 200 body) of every vendored example with a 200 answer."""

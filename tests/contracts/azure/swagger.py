@@ -78,6 +78,12 @@ def resolve(ref: str, file: Path) -> Schema:
 @dataclass
 class Validator:
     strict: bool = True
+    page_link: str | None = None
+    """The operation's ``x-ms-pageable`` nextLinkName: absent or null on the last page, whatever the schema's
+    ``required`` says (ARM's paging contract: the last page has no next link)."""
+    any_members: frozenset[str] = frozenset()
+    """Definitions whose ``additionalProperties`` schema the spec's own examples contradict: their extra
+    members are taken as any JSON (``spec_defects.py`` says which and why)."""
     errors: list[str] = field(default_factory=list)
 
     def check(self, value: Any, schema: Schema, where: str = "$") -> list[str]:
@@ -150,9 +156,11 @@ class Validator:
         schema = self._subtype(value, schema, where)
         properties, required, extra = self._shape(schema, where)
         for name in required:
-            if name not in value:
+            if name not in value and not (where == "$" and name == self.page_link):
                 self.errors.append(f"{where}: required property {name!r} is missing")
         for name, item in value.items():
+            if where == "$" and name == self.page_link and item is None:
+                continue
             if name in properties:
                 self._value(item, properties[name], f"{where}.{name}")
             elif extra is not None:
@@ -174,10 +182,13 @@ class Validator:
         extra: Schema | None = None
         for part in self._chain(schema, where):
             for name, sub in (part.body.get("properties") or {}).items():
-                properties.setdefault(name, Schema(sub, part.file))
+                # an inline property schema is named after its place: 'AlertProperties.supportingEvidence'
+                properties.setdefault(
+                    name, Schema(sub, part.file, f"{part.name}.{name}" if part.name else "")
+                )
             required |= set(part.body.get("required") or [])
             additional = part.body.get("additionalProperties")
-            if additional is True or additional == {}:
+            if part.name in self.any_members or additional is True or additional == {}:
                 extra = Schema({}, part.file)
             elif isinstance(additional, dict):
                 extra = Schema(additional, part.file)
@@ -238,6 +249,13 @@ def children(base: Schema) -> list[Schema]:
     return found
 
 
-def validate(value: Any, schema: Schema, *, strict: bool = True) -> list[str]:
+def validate(
+    value: Any,
+    schema: Schema,
+    *,
+    strict: bool = True,
+    page_link: str | None = None,
+    any_members: frozenset[str] = frozenset(),
+) -> list[str]:
     """The errors of ``value`` against ``schema`` (empty: it conforms)."""
-    return Validator(strict=strict).check(value, schema)
+    return Validator(strict=strict, page_link=page_link, any_members=any_members).check(value, schema)

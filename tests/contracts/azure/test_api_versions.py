@@ -43,7 +43,13 @@ def test_the_emulator_source_declares_an_api_version_on_every_route():
 
 
 def _concrete(path: str) -> str:
-    return re.sub(r"\{[A-Za-z]+\}", "x", path.replace("{scopeId}", "subscriptions/x").replace("{resourceUri}", "subscriptions/x/resourceGroups/g/providers/Microsoft.KeyVault/vaults/v"))
+    return re.sub(
+        r"\{[A-Za-z]+\}",
+        "x",
+        path.replace("{scopeId}", "subscriptions/x").replace(
+            "{resourceUri}", "subscriptions/x/resourceGroups/g/providers/Microsoft.KeyVault/vaults/v"
+        ),
+    )
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[r.operation_id for r in ROUTES])
@@ -63,7 +69,10 @@ def test_a_demo_scan_sends_every_operation_at_its_pinned_version_and_only_that()
     seed_azure(estate, emulator)
     with emulator:
         options = AzureScanOptions(
-            base_url=emulator.url, connection_verify=emulator.cert_path, retry_total=0, management_group="mg-acme"
+            base_url=emulator.url,
+            connection_verify=emulator.cert_path,
+            retry_total=0,
+            management_group="mg-acme",
         )
         [inventory] = collect_azure(options, credential=EmulatorCredential())
         requests = emulator.requests
