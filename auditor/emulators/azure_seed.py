@@ -48,19 +48,20 @@ def watcher_name(location: str) -> str:
 
 
 def _diagnostic_setting(subscription: str, scope: str, spec: DiagnosticsSpec) -> dict[str, Any]:
+    """A diagnostic setting: a resource's (with ``metrics``), or the subscription's Activity Log's
+    (subscription-level settings have logs only; their schema has no ``metrics``)."""
     if spec.categories is None:
         logs = [{"categoryGroup": "allLogs", "enabled": True}]
     else:
         logs = [{"category": category, "enabled": True} for category in spec.categories]
+    properties: dict[str, Any] = {"workspaceId": workspace_id(subscription, spec.workspace), "logs": logs}
+    if scope.lower() != f"/subscriptions/{subscription}".lower():
+        properties["metrics"] = []
     return {
         "id": f"{scope}/providers/microsoft.insights/diagnosticSettings/{spec.name}",
         "name": spec.name,
         "type": "Microsoft.Insights/diagnosticSettings",
-        "properties": {
-            "workspaceId": workspace_id(subscription, spec.workspace),
-            "logs": logs,
-            "metrics": [],
-        },
+        "properties": properties,
     }
 
 

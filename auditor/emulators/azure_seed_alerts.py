@@ -1,6 +1,8 @@
 """The Defender for Cloud alerts of an estate subscription, as ``GET .../providers/Microsoft.Security/alerts``
 (api-version 2022-01-01) returns them: the alert resource under its Defender location, the alerted
-resource as an ``AzureResource`` identifier and an entity, the kill-chain intents comma-separated."""
+resource as an ``AzureResource`` identifier and an entity. ``intent`` is one of the spec's kill-chain values:
+the alert's first tactic (the spec's ``Intent`` enum has single values only; the collector still reads a
+comma-separated one)."""
 
 from __future__ import annotations
 
@@ -41,7 +43,7 @@ def _document(subscription: str, index: int, spec: DefenderAlertSpec) -> dict[st
             "alertDisplayName": spec.title,
             "description": f"{spec.title} on {entity}.",
             "severity": spec.severity,
-            "intent": ", ".join(spec.tactics) or "Unknown",
+            "intent": spec.tactics[0] if spec.tactics else "Unknown",
             "startTimeUtc": started,
             "endTimeUtc": ended,
             "timeGeneratedUtc": ended,

@@ -109,7 +109,7 @@ def test_defender_alerts_default_to_active_in_westeurope_and_seed_as_arm_lists_t
         f"Microsoft.Security/locations/westeurope/alerts/{document['name']}"
     )
     assert (properties["intent"], properties["status"], properties["compromisedEntity"]) == (
-        "DefenseEvasion, Execution",
+        "DefenseEvasion",  # the spec's Intent enum holds single values: the first tactic
         "Active",
         "vm-web",
     )

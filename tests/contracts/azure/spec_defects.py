@@ -19,3 +19,13 @@ ANY_MEMBERS: dict[str, str] = {
     ),
 }
 """Definition name -> the evidence. Their members beyond the declared ones are accepted as any JSON."""
+
+PATH_DEFECTS: dict[str, str] = {
+    "ManagementGroups_GetDescendants": (
+        "/providers/Microsoft.Management/managementGroups/{groupId}/descendants",
+        "management 2023-04-01 (the TypeSpec-generated management.json, commit 6a3c95a0) writes the path "
+        "'.../managementGroups/{groupId}/descendants/{groupId}', naming groupId twice; ARM, the earlier "
+        "hand-written spec of the same version and azure-mgmt-managementgroups all use '.../descendants'.",
+    ),
+}
+"""operationId -> (the path ARM serves, the evidence), where the spec's path template is wrong."""

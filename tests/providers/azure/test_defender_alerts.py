@@ -78,7 +78,7 @@ def test_the_intent_gives_module_4s_threat_category(prod):
     categories = {a.alert_type: (a.intent, a.category) for a in prod.defender_alerts or []}
     assert categories == {
         "VM_SshBruteForceSuccess": ("Exploitation", "instance_compromise"),
-        "VM_AmFileExclusionAndCodeExecution": ("DefenseEvasion, Execution", "instance_compromise"),
+        "VM_AmFileExclusionAndCodeExecution": ("DefenseEvasion", "instance_compromise"),
         "VM_LoginBruteForceValidUserFailed": ("Probing", "reconnaissance"),
     }
 

@@ -26,6 +26,15 @@ def resource_group(resource_id: str) -> str:
     return parts[lowered.index("resourcegroups") + 1]
 
 
+NO_WORKSPACE = "-"
+"""What ARM answers for workspaceId / workspaceRegion when Traffic Analytics has no workspace (the spec's
+own FlowLogs_List example)."""
+
+
+def _named(value: str | None) -> str:
+    return "" if value in (None, NO_WORKSPACE) else str(value)
+
+
 def _flow_log(log: Any) -> FlowLog:
     retention = log.retention_policy
     analytics = getattr(
@@ -41,9 +50,9 @@ def _flow_log(log: Any) -> FlowLog:
         retention_enabled=bool(getattr(retention, "enabled", False)),
         retention_days=int(getattr(retention, "days", 0) or 0),
         traffic_analytics_enabled=bool(getattr(analytics, "enabled", False)),
-        workspace_id=getattr(analytics, "workspace_resource_id", None) or "",
-        workspace_guid=getattr(analytics, "workspace_id", None) or "",
-        workspace_region=location_key(getattr(analytics, "workspace_region", None) or ""),
+        workspace_id=_named(getattr(analytics, "workspace_resource_id", None)),
+        workspace_guid=_named(getattr(analytics, "workspace_id", None)),
+        workspace_region=location_key(_named(getattr(analytics, "workspace_region", None))),
     )
 
 
