@@ -9,6 +9,7 @@ and 2.4 (4.0 2.1, 2.2, 2.3).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -78,22 +79,55 @@ def data_access_audit_logs_enabled(inv: GcpInventory) -> Iterator[Verdict]:
 
 
 AUDIT_LOGS = "cloudaudit.googleapis.com"
+_SPARES_AUDIT_LOGS = re.compile(
+    r"(?:\bNOT\s+|(?<![\w.])-)logName\s*(?::|=~|=)\s*\"?[^\"\s]*cloudaudit\.googleapis\.com"
+    r"|\blogName\s*!=\s*\"?[^\"\s]*cloudaudit\.googleapis\.com",
+    re.IGNORECASE,
+)
+
+
+def _top_level_or(text: str) -> bool:
+    """Whether the filter is a disjunction at its top level (an OR outside quotes and parentheses)."""
+    depth, quoted = 0, False
+    for index, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")":
+            depth -= 1
+        elif not quoted and depth == 0 and text[index : index + 4] == " OR ":
+            return True
+    return False
+
+
+def spares_audit_logs(exclusion_filter: str) -> bool:
+    """An exclusion provably keeps audit logs when its filter is a conjunction with a clause that leaves
+    ``cloudaudit.googleapis.com`` out (``NOT logName:"...cloudaudit.googleapis.com..."``, ``-logName:...``,
+    ``logName!=...``): whatever else it matches, no audit entry. Any other filter may match audit entries
+    (Logging's query language can match them by resource, severity or text), so it is not taken to spare
+    them."""
+    text = exclusion_filter.strip()
+    return bool(text) and not _top_level_or(text) and _SPARES_AUDIT_LOGS.search(text) is not None
 
 
 def _why_incomplete(sink: LogSink) -> str:
-    """Why the sink does not export every log entry ("" when it does): disabled, a filter, or an active
-    exclusion (one that names the audit logs is said to drop them)."""
+    """Why the sink does not count ("" when it does): disabled, a filter (the CIS control asks for every
+    entry), or an active exclusion that drops, or may drop, audit logs."""
     if sink.disabled:
         return "disabled"
     if sink.filter.strip():
         drops = " (it drops audit logs)" if AUDIT_LOGS in sink.filter else ""
         return f"filter {sink.filter.strip()!r}{drops}"
-    active = [e for e in sink.exclusions if not e.disabled]
+    active = [e for e in sink.exclusions if not e.disabled and not spares_audit_logs(e.filter)]
     if active:
         audit = [e.name for e in active if AUDIT_LOGS in e.filter or not e.filter.strip()]
         if audit:
             return f"exclusion {', '.join(audit)} drops audit logs ({AUDIT_LOGS})"
-        return f"exclusion {', '.join(e.name for e in active)} drops log entries"
+        return (
+            f"exclusion {', '.join(e.name for e in active)} may drop audit logs (its filter does not leave "
+            f"{AUDIT_LOGS} out)"
+        )
     return ""
 
 
@@ -106,8 +140,9 @@ def _scope_label(ancestor: str) -> str:
     id="gcp.logging.sink_all_entries",
     title="A log sink exports every log entry of the project",
     severity=Severity.MEDIUM,
-    rationale="Logs stay in Cloud Logging for a limited retention; a sink with no filter and no active "
-    "exclusion keeps a copy of everything (in a bucket, BigQuery or a SIEM topic), the module's "
+    rationale="Logs stay in Cloud Logging for a limited retention; a sink with no filter, and no active "
+    "exclusion that could drop audit logs, keeps a copy of everything (in a bucket, BigQuery or a SIEM "
+    "topic), the module's "
     "centralised collection (CIS GCP 2.2 / 2.3 'sinks are configured for all log entries'). The sink may "
     "be the project's own or an aggregated sink (includeChildren) of a folder or the organization above "
     "it; an organization or folder sink without includeChildren exports only that resource's own logs.",
@@ -116,8 +151,9 @@ def _scope_label(ancestor: str) -> str:
         cli="gcloud logging sinks create all-entries storage.googleapis.com/<bucket> --project={account}  "
         "# or once for every project: gcloud logging sinks create all-entries <destination> "
         "--organization=<org> --include-children",
-        text="Create a sink with an empty filter and no exclusion to a Cloud Storage bucket, BigQuery "
-        "dataset or Pub/Sub topic, in the project or as an aggregated sink of its folder or organization.",
+        text="Create a sink with an empty filter to a Cloud Storage bucket, BigQuery dataset or Pub/Sub "
+        "topic, in the project or as an aggregated sink of its folder or organization; an exclusion on it "
+        'must leave the audit logs out of what it drops (NOT logName:"cloudaudit.googleapis.com" AND ...).',
     ),
     references=(
         "https://cloud.google.com/logging/docs/export/configure_export_v2",

@@ -332,9 +332,14 @@ def test_a_sink_whose_exclusion_or_filter_drops_audit_logs_does_not_count():
         update={"exclusions": [LogExclusion(name="skip-audit", filter=audit, disabled=True)]}
     )
     assert _sink_status(inv.model_copy(update={"ancestor_sinks": {ORG: [off]}}))[0] is Status.PASS
-    not_audit = _sink("n", exclusions=[LogExclusion(name="debug", filter="severity=DEBUG")])
-    status, message = _sink_status(_inv(log_sinks=[not_audit], ancestors=[]))
-    assert status is Status.FAIL and "debug drops log entries" in message
+    maybe = _sink("n", exclusions=[LogExclusion(name="debug", filter="severity=DEBUG")])
+    status, message = _sink_status(_inv(log_sinks=[maybe], ancestors=[]))
+    assert status is Status.FAIL and "debug may drop audit logs" in message
+    sparing = f"NOT {audit} AND severity=DEBUG"  # whatever it drops, no audit entry
+    spared = _sink("s", exclusions=[LogExclusion(name="debug", filter=sparing)])
+    assert _sink_status(_inv(log_sinks=[spared], ancestors=[]))[0] is Status.PASS
+    either = _sink("e", exclusions=[LogExclusion(name="debug", filter=f"NOT {audit} OR severity=DEBUG")])
+    assert _sink_status(_inv(log_sinks=[either], ancestors=[]))[0] is Status.FAIL
     filtered = _sink("f", filter=f"NOT {audit}")
     status, message = _sink_status(_inv(log_sinks=[filtered], ancestors=[]))
     assert status is Status.FAIL and "drops audit logs" in message
