@@ -81,7 +81,7 @@ def scan_azure(
 ) -> None:
     """Collect Azure subscriptions read-only (Reader + Security Reader) and evaluate every Azure check."""
     from auditor.providers.azure import AzureCollectionFailed, AzureScanOptions, collect_azure
-    from auditor.providers.azure.endpoint import PUBLIC_ARM, EndpointError, checked_endpoint, is_loopback
+    from auditor.providers.azure.endpoint import EndpointError, azure_endpoint
 
     evaluation = evaluation_from(
         ctx,
@@ -94,23 +94,20 @@ def scan_azure(
         formats=formats,
     )
     try:
-        base_url = checked_endpoint(endpoint) if endpoint else PUBLIC_ARM
+        where = azure_endpoint(endpoint, ca_bundle, anonymous=anonymous)
     except EndpointError as error:
-        raise typer.BadParameter(str(error), param_hint="--endpoint") from error
-    if anonymous and not is_loopback(base_url):
-        raise typer.BadParameter(
-            "--anonymous sends a placeholder token, so it needs a loopback --endpoint (an emulator)",
-            param_hint="--anonymous",
+        hint = (
+            "--anonymous"
+            if "--anonymous" in str(error)
+            else "--ca-bundle"
+            if "CA bundle" in str(error)
+            else "--endpoint"
         )
-    credential = None
-    if anonymous:
-        from auditor.providers.azure.credentials import PlaceholderCredential
-
-        credential = PlaceholderCredential()
+        raise typer.BadParameter(str(error), param_hint=hint) from error
     try:
         options = AzureScanOptions(
-            base_url=base_url,
-            connection_verify=ca_bundle if ca_bundle is not None else True,
+            base_url=where.base_url,
+            connection_verify=where.connection_verify,
             subscriptions=tuple(subscriptions),
             exclude_subscriptions=tuple(exclude_subscriptions),
             management_group=management_group,
@@ -124,7 +121,7 @@ def scan_azure(
         raise typer.BadParameter(str(error), param_hint=hint) from error
     run_scan(
         "Azure",
-        lambda progress: collect_azure(options, progress=progress, credential=credential),
+        lambda progress: collect_azure(options, progress=progress, credential=where.credential),
         (AzureCollectionFailed,),
         evaluation,
         snapshot,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
@@ -20,6 +21,12 @@ SCOPE_WORDS: dict[str, tuple[str, str]] = {
     "gcp": ("Organization id", "Projects (empty: every project the credential sees)"),
 }
 """What the credential field and the scope field mean for each provider."""
+
+ENDPOINT_WORDS: dict[str, str] = {
+    "azure": "Resource Manager endpoint (empty: public ARM; CA bundle from POSTURE_AUDITOR_AZURE_CA_BUNDLE)",
+    "gcp": "REST endpoint (empty: Google's; gRPC from POSTURE_AUDITOR_GCP_GRPC_ENDPOINT)",
+}
+"""The endpoint field, where the provider takes one here (AWS: botocore's own AWS_ENDPOINT_URL)."""
 
 GROUP_WORDS: dict[str, str] = {
     "azure": "Management group id (empty: none; every subscription under it, child groups too)",
@@ -39,12 +46,15 @@ def collect_live(
     progress: ProgressCallback | None = None,
     group: str | None = None,
     stop: ScanStop | None = None,
+    endpoint: str | None = None,
+    anonymous: bool = False,
 ) -> list[Inventory]:
     """Collect ``provider`` read-only: AWS with ``credential_hint`` as the profile and ``scope`` as
     regions; Azure with it as the tenant, ``scope`` as subscriptions and ``group`` as the management
     group; GCP with it as the organization, ``scope`` as projects and ``group`` as the folder.
     ``stop.stop("cancelled")`` ends the scan early and keeps what was collected (the rest is ERROR, not
-    finished)."""
+    finished). ``endpoint`` and ``anonymous`` (Azure, GCP) send the scan to an emulator or a private
+    endpoint, as ``scan azure|gcp --endpoint ... --anonymous`` do."""
     if provider == "aws":
         from auditor.providers.aws import AwsCollectionFailed, AwsScanOptions, collect_aws
 
@@ -55,19 +65,33 @@ def collect_live(
             raise LiveScanFailed(f"AWS scan failed: {error}") from error
     if provider == "azure":
         from auditor.providers.azure import AzureCollectionFailed, AzureScanOptions, collect_azure
+        from auditor.providers.azure.endpoint import azure_endpoint
 
         try:
+            where = azure_endpoint(endpoint, anonymous=anonymous)
             options = AzureScanOptions(
-                subscriptions=tuple(scope), tenant=credential_hint, management_group=group
+                subscriptions=tuple(scope),
+                tenant=credential_hint,
+                management_group=group,
+                base_url=where.base_url,
+                connection_verify=where.connection_verify,
             )
-            return list(collect_azure(options, progress=progress, stop=stop))
+            return list(collect_azure(options, progress=progress, credential=where.credential, stop=stop))
         except (AzureCollectionFailed, ValueError) as error:
             raise LiveScanFailed(f"Azure scan failed: {error}") from error
     if provider == "gcp":
-        from auditor.providers.gcp import GcpCollectionFailed, GcpScanOptions, collect_gcp
+        from auditor.providers.gcp import GcpCollectionFailed, GcpEndpoints, GcpScanOptions, collect_gcp
 
         try:
-            options = GcpScanOptions(projects=tuple(scope), organization=credential_hint, folder=group)
+            grpc = os.environ.get("POSTURE_AUDITOR_GCP_GRPC_ENDPOINT") or None
+            rest = endpoint or os.environ.get("POSTURE_AUDITOR_GCP_ENDPOINT") or None
+            options = GcpScanOptions(
+                projects=tuple(scope),
+                organization=credential_hint,
+                folder=group,
+                endpoints=GcpEndpoints(rest=rest, grpc=grpc) if rest or grpc else None,
+                anonymous=anonymous,
+            )
             return list(collect_gcp(options, progress=progress, stop=stop))
         except (GcpCollectionFailed, ValueError) as error:
             raise LiveScanFailed(f"GCP scan failed: {error}") from error

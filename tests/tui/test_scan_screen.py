@@ -145,3 +145,45 @@ async def test_the_management_group_or_folder_field_shows_for_azure_and_gcp_only
         text = "\n".join(log.lines)
         assert "management group id mg-production" in text
         assert "Failed: Azure scan failed: no usable Azure credential" in text
+
+
+async def test_an_azure_scan_reaches_an_emulator_through_the_endpoint_field(tmp_path, monkeypatch):
+    """The endpoint and anonymous fields (Azure and GCP only) send the live scan where
+    `scan azure --endpoint ... --anonymous` does: here the ARM emulator, its certificate from
+    POSTURE_AUDITOR_AZURE_CA_BUNDLE."""
+    from textual.widgets import Input, Select
+
+    from auditor.emulators.arm_server import ArmEmulator
+    from auditor.emulators.azure_seed import seed_azure
+    from tests.providers.azure.estate import ESTATE, PROD
+
+    monkeypatch.setenv("POSTURE_AUDITOR_HOME", str(tmp_path))
+    emulator = ArmEmulator()
+    assert ESTATE.azure is not None
+    seed_azure(ESTATE.azure, emulator)
+    with emulator:
+        monkeypatch.setenv("POSTURE_AUDITOR_AZURE_CA_BUNDLE", str(emulator.cert_path))
+        app = AuditorApp()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("s")
+            await pilot.pause()
+            screen = app.screen
+            assert not screen.query_one("#scan-endpoint", Input).display  # AWS: AWS_ENDPOINT_URL
+            screen.query_one("#scan-provider", Select).value = "azure"
+            await pilot.pause()
+            assert screen.query_one("#scan-endpoint", Input).display
+            screen.query_one("#scan-endpoint", Input).value = emulator.url
+            screen.query_one("#scan-regions", Input).value = PROD
+            screen.query_one("#scan-anonymous", Switch).value = True
+            screen.start_scan()
+            await _until_loaded(app, pilot)
+            result = app.state.result
+            assert result is not None and app.state.source == "live"
+            assert [s.account for s in result.scopes] == [PROD]
+            statuses = {
+                f.check_id: f.status.value for f in result.findings if f.check_id.startswith("azure.")
+            }
+            assert statuses["azure.defender.virtual_machines_plan_enabled"] == "PASS"
+            assert statuses["azure.defender.storage_accounts_plan_enabled"] == "FAIL"
+        requests = emulator.requests
+    assert requests and {r.method for r in requests} == {"GET"}

@@ -11,6 +11,10 @@ receives it.
 from __future__ import annotations
 
 import ipaddress
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 PUBLIC_ARM = "https://management.azure.com"
@@ -53,3 +57,36 @@ def is_loopback(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+@dataclass(frozen=True)
+class AzureEndpoint:
+    """Where a scan goes and how it proves who it is: the ARM base URL, what verifies its certificate,
+    and the credential (None: the live chain; a placeholder for ``anonymous``)."""
+
+    base_url: str
+    connection_verify: bool | Path
+    credential: Any | None
+
+
+def azure_endpoint(
+    endpoint: str | None, ca_bundle: Path | None = None, *, anonymous: bool = False
+) -> AzureEndpoint:
+    """The endpoint settings of a scan (the CLI's and the TUI's): ``endpoint`` (default: the environment's
+    ``POSTURE_AUDITOR_AZURE_ENDPOINT``, else public ARM), ``ca_bundle`` (default:
+    ``POSTURE_AUDITOR_AZURE_CA_BUNDLE``, else the system's), ``anonymous`` only towards loopback."""
+    url = endpoint or os.environ.get(ENDPOINT_ENV) or PUBLIC_ARM
+    base_url = checked_endpoint(url)
+    if anonymous and not is_loopback(base_url):
+        raise EndpointError(
+            "--anonymous sends a placeholder token, so it needs a loopback endpoint (an emulator)"
+        )
+    bundle = ca_bundle or (Path(os.environ[CA_BUNDLE_ENV]) if os.environ.get(CA_BUNDLE_ENV) else None)
+    if bundle is not None and not bundle.is_file():
+        raise EndpointError(f"the CA bundle {bundle} is not a file")
+    credential = None
+    if anonymous:
+        from auditor.providers.azure.credentials import PlaceholderCredential
+
+        credential = PlaceholderCredential()
+    return AzureEndpoint(base_url, bundle if bundle is not None else True, credential)

@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, Log, ProgressBar, Select, Sele
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from auditor.benchmarks import available_benchmarks
-from auditor.providers.live import GROUP_WORDS, SCOPE_WORDS
+from auditor.providers.live import ENDPOINT_WORDS, GROUP_WORDS, SCOPE_WORDS
 from auditor.tui.messages import ScanLoaded, ScanProgress
 from auditor.tui.screens.base import AuditorScreen
 from auditor.tui.screens.scan_progress import ScanProgressPanel
@@ -74,6 +74,15 @@ class ScanScreen(AuditorScreen):
                 group_label.display = group.display = False  # AWS (the default) has no such field here
                 yield group_label
                 yield group
+                endpoint_label = Label("", id="scan-endpoint-label")
+                endpoint = Input(placeholder="e.g. https://127.0.0.1:8443", id="scan-endpoint")
+                endpoint_label.display = endpoint.display = False  # AWS takes botocore's AWS_ENDPOINT_URL
+                yield endpoint_label
+                yield endpoint
+                with Horizontal(classes="scan-row", id="scan-anonymous-row") as anonymous_row:
+                    anonymous_row.display = False
+                    yield Switch(value=False, id="scan-anonymous")
+                    yield Label("Anonymous: no credential (an emulator on a loopback endpoint only)")
                 yield Label("Benchmarks (none ticked: the provider's current CIS and the module baseline)")
                 yield SelectionList[str](
                     *((name, name, False) for name in available_benchmarks()),
@@ -101,6 +110,10 @@ class ScanScreen(AuditorScreen):
         label, field = self.query_one("#scan-group-label", Label), self.query_one("#scan-group", Input)
         label.display = field.display = group is not None
         label.update(group or "")
+        endpoint = ENDPOINT_WORDS.get(str(event.value))
+        label, field = self.query_one("#scan-endpoint-label", Label), self.query_one("#scan-endpoint", Input)
+        label.display = field.display = self.query_one("#scan-anonymous-row").display = endpoint is not None
+        label.update(endpoint or "")
 
     def show(self, result: ScanResult) -> None:
         source = getattr(self.app, "state", None)
@@ -134,6 +147,8 @@ class ScanScreen(AuditorScreen):
         regions_text = self.query_one("#scan-regions", Input).value
         regions = tuple(part.strip() for part in regions_text.split(",") if part.strip())
         group = self.query_one("#scan-group", Input).value.strip() or None
+        endpoint = self.query_one("#scan-endpoint", Input).value.strip() or None
+        anonymous = self.query_one("#scan-anonymous", Switch).value
         benchmarks = list(self.query_one("#scan-benchmarks", SelectionList).selected)
         log = self.query_one("#scan-log", Log)
         log.clear()
@@ -144,11 +159,18 @@ class ScanScreen(AuditorScreen):
             credential, scope = SCOPE_WORDS[provider]
             if provider not in GROUP_WORDS:
                 group = None
+            if provider not in ENDPOINT_WORDS:
+                endpoint, anonymous = None, False
             under = f"; {GROUP_WORDS[provider].split(' (')[0].lower()} {group}" if group else ""
             log.write_line(
                 f"Starting a {provider} scan: {credential.lower()} {profile or '(default)'}; "
                 f"{scope.split(' (')[0].lower()} {', '.join(regions) or '(all)'}{under}."
             )
+            if endpoint or anonymous:
+                log.write_line(
+                    f"Endpoint: {endpoint or '(from the environment)'}"
+                    + ("; anonymous (no credential)." if anonymous else ".")
+                )
             log.write_line(f"Benchmarks: {', '.join(benchmarks) or '(default for the provider)'}.")
         bar = self.query_one("#scan-progress", ProgressBar)
         bar.update(total=None, progress=0)
@@ -159,7 +181,9 @@ class ScanScreen(AuditorScreen):
         from auditor.providers.scan_pool import ScanStop
 
         self._stop = ScanStop()
-        self._worker = self.run_scan(demo, provider, profile, regions, benchmarks, self._stop, group)
+        self._worker = self.run_scan(
+            demo, provider, profile, regions, benchmarks, self._stop, group, (endpoint, anonymous)
+        )
 
     @on(Button.Pressed, "#scan-cancel")
     def cancel_scan(self) -> None:
@@ -185,6 +209,7 @@ class ScanScreen(AuditorScreen):
         benchmark_ids: list[str],
         stop: ScanStop,
         group: str | None = None,
+        endpoint: tuple[str | None, bool] = (None, False),
     ) -> None:
         worker = get_current_worker()
         try:
@@ -193,7 +218,7 @@ class ScanScreen(AuditorScreen):
 
                 result, source = run_demo_scan(self._progress_callback(worker), stop), "demo"
             else:
-                scan = (provider, profile, regions, benchmark_ids, group)
+                scan = (provider, profile, regions, benchmark_ids, group, endpoint)
                 result, source = self._live_scan(worker, stop, *scan), "live"
             if worker.is_cancelled:
                 return
@@ -220,6 +245,7 @@ class ScanScreen(AuditorScreen):
         scope: tuple[str, ...],
         benchmark_ids: list[str],
         group: str | None = None,
+        endpoint: tuple[str | None, bool] = (None, False),
     ) -> ScanResult:
         from auditor.benchmarks import default_benchmarks, load_benchmark
         from auditor.engine import build_scan_result
@@ -234,6 +260,8 @@ class ScanScreen(AuditorScreen):
             progress=progress,
             stop=stop,
             group=group,
+            endpoint=endpoint[0],
+            anonymous=endpoint[1],
         )
         chosen = benchmark_ids or list(default_benchmarks([provider]))
         return build_scan_result(
