@@ -250,16 +250,21 @@ def endpoint_protection_enabled(inv: AzureInventory) -> Iterator[Verdict]:
 
 
 def _contact_verdicts(
-    inv: AzureInventory, ok: str, bad: str, test: Callable[[SecurityContact], bool]
+    inv: AzureInventory,
+    ok: str | Callable[[SecurityContact], str],
+    bad: str,
+    test: Callable[[SecurityContact], bool],
 ) -> Iterator[Verdict]:
-    """PASS when an enabled contact meets ``test``: a contact whose ``isEnabled`` is false sends nothing."""
+    """PASS when an enabled contact meets ``test`` (``ok``: the message, or made from that contact): a
+    contact whose ``isEnabled`` is false sends nothing."""
     resource = f"{_subscription(inv)}/providers/Microsoft.Security/securityContacts/default"
     if inv.security_contacts is None:
         yield not_evaluated(resource, GLOBAL, inv.errors_for(GLOBAL, "security_contacts"))
         return
     matching = [c for c in inv.security_contacts if c.enabled and test(c)]
     if matching:
-        yield passed(resource, GLOBAL, ok, contact=matching[0].name)
+        message = ok if isinstance(ok, str) else ok(matching[0])
+        yield passed(resource, GLOBAL, message, contact=matching[0].name)
     elif not inv.security_contacts:
         yield failed(resource, GLOBAL, f"No security contact is configured: {bad}")
     elif not any(c.enabled for c in inv.security_contacts):
@@ -358,16 +363,13 @@ def security_contact_email(inv: AzureInventory) -> Iterator[Verdict]:
     datasets=("security_contacts",),
 )
 def alert_notifications_enabled(inv: AzureInventory) -> Iterator[Verdict]:
-    def test(contact: SecurityContact) -> bool:
-        return contact.alert_notifications.lower() == "on"
-
-    matching = [c for c in inv.security_contacts or [] if c.enabled and test(c)]
-    severity = matching[0].alert_minimal_severity if matching else ""
     yield from _contact_verdicts(
         inv,
-        f"Alert notifications are on (severity {severity or 'unspecified'} or higher)",
+        lambda c: (
+            f"Alert notifications are on (severity {c.alert_minimal_severity or 'unspecified'} or higher)"
+        ),
         "Alert notifications are off",
-        test,
+        lambda c: c.alert_notifications.lower() == "on",
     )
 
 
@@ -395,16 +397,14 @@ def alert_notifications_enabled(inv: AzureInventory) -> Iterator[Verdict]:
     datasets=("security_contacts",),
 )
 def attack_path_notifications_enabled(inv: AzureInventory) -> Iterator[Verdict]:
-    def test(contact: SecurityContact) -> bool:
-        return contact.attack_path_notifications.lower() == "on"
-
-    matching = [c for c in inv.security_contacts or [] if c.enabled and test(c)]
-    level = matching[0].attack_path_minimal_risk_level if matching else ""
     yield from _contact_verdicts(
         inv,
-        f"Attack-path notifications are on (risk level {level or 'unspecified'} or higher)",
+        lambda c: (
+            "Attack-path notifications are on (risk level "
+            f"{c.attack_path_minimal_risk_level or 'unspecified'} or higher)"
+        ),
         "Attack-path notifications are off",
-        test,
+        lambda c: c.attack_path_notifications.lower() == "on",
     )
 
 

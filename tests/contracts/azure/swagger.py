@@ -92,15 +92,20 @@ class Validator:
 
     # --- one value -------------------------------------------------------------------------------
 
+    def _target(self, schema: Schema, where: str, what: str) -> Schema | None:
+        """What a ``$ref`` names; None (an error when strict) when the fragment does not carry it."""
+        try:
+            return resolve(schema.body["$ref"], schema.file)
+        except Unvendored as missing:
+            if self.strict:
+                self.errors.append(f"{where}: {what} is not vendored: {missing}")
+            return None
+
     def _value(self, value: Any, schema: Schema, where: str) -> None:
         if "$ref" in schema.body:
-            try:
-                target = resolve(schema.body["$ref"], schema.file)
-            except Unvendored as missing:
-                if self.strict:
-                    self.errors.append(f"{where}: served, but its schema is not vendored: {missing}")
-                return
-            self._value(value, target, where)
+            target = self._target(schema, where, "served, but its schema")
+            if target is not None:
+                self._value(value, target, where)
             return
         body = schema.body
         if value is None:
@@ -201,12 +206,10 @@ class Validator:
         while pending:
             part = pending.pop(0)
             if "$ref" in part.body:
-                try:
-                    part = resolve(part.body["$ref"], part.file)
-                except Unvendored as missing:
-                    if self.strict:
-                        self.errors.append(f"{where}: a base schema is not vendored: {missing}")
+                target = self._target(part, where, "a base schema")
+                if target is None:
                     continue
+                part = target
             found.append(part)
             pending += [Schema(base, part.file) for base in part.body.get("allOf") or []]
         return found
