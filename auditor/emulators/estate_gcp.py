@@ -370,10 +370,23 @@ class SccEstate(_Spec):
         return value
 
 
+class OrganizationFlowLogsConfigEstate(_Spec):
+    """A VPC Flow Logs configuration of the organization (Network Management API,
+    ``organizations/O/locations/global``): it logs every VPC network of the organization."""
+
+    name: str
+    state: Literal["ENABLED", "DISABLED"] | None = Field(
+        default=None, description="None: the field is absent (the API's default, ENABLED)."
+    )
+
+    _check_name = field_validator("name")(_name)
+
+
 class GcpOrganizationEstate(_Spec):
     id: str = Field(pattern=r"^[0-9]{6,20}$")
     scc: SccEstate = Field(default_factory=SccEstate)
     log_sinks: list[LogSinkEstate] = Field(default_factory=list)
+    flow_logs_configs: list[OrganizationFlowLogsConfigEstate] = Field(default_factory=list)
 
 
 class GcpFolderEstate(_Spec):

@@ -122,6 +122,12 @@ class GcpRestEmulator:
             ),
             (
                 "GET",
+                re.compile(r"^/v1/organizations/([^/]+)/locations/([^/]+)/vpcFlowLogsConfigs$"),
+                "networkmanagement.organizations.vpcFlowLogsConfigs.list",
+                self._organization_vpc_flow_logs_configs,
+            ),
+            (
+                "GET",
                 re.compile(r"^/v1/organizations/([^/]+)/locations/([^/]+)/securityCenterServices$"),
                 "securitycentermanagement.securityCenterServices.list",
                 self._scc_services,
@@ -422,6 +428,16 @@ class GcpRestEmulator:
         return bucket
 
     # --- Network Management ---------------------------------------------------------------------
+
+    def _organization_vpc_flow_logs_configs(
+        self, query: dict[str, str], organization: str, location: str
+    ) -> Json:
+        org = self.state.organization
+        if org is None or org.organization_id != organization:
+            raise RestAnswer(403, f"Permission denied on organizations/{organization}")
+        configs = org.vpc_flow_logs_configs if location == "global" else []
+        page, token = self._page(configs, query)
+        return {"vpcFlowLogsConfigs": page, **({"nextPageToken": token} if token else {})}
 
     def _vpc_flow_logs_configs(self, query: dict[str, str], project_id: str, location: str) -> Json:
         project = self._project(project_id)

@@ -15,6 +15,7 @@ from auditor.emulators.estate_gcp import (
     GcpEstate,
     GcpProjectEstate,
     LogSinkEstate,
+    OrganizationFlowLogsConfigEstate,
 )
 from auditor.emulators.gcp_state import (
     GcpEmulatorState,
@@ -87,6 +88,23 @@ def _sink(spec: LogSinkEstate, parent: str) -> Json:
     return sink
 
 
+def _organization_flow_logs_config(organization: str, config: OrganizationFlowLogsConfigEstate) -> Json:
+    """An organization's configuration as the API lists it: no target (every VPC network of the
+    organization), cross-project metadata included."""
+    body: Json = {
+        "name": f"{organization}/locations/global/vpcFlowLogsConfigs/{config.name}",
+        "aggregationInterval": "INTERVAL_5_SEC",
+        "flowSampling": 0.5,
+        "metadata": "INCLUDE_ALL_METADATA",
+        "crossProjectMetadata": "CROSS_PROJECT_METADATA_ENABLED",
+        "createTime": "2026-11-01T09:00:00.000000Z",
+        "updateTime": "2026-11-01T09:00:00.000000Z",
+    }
+    if config.state is not None:
+        body["state"] = config.state
+    return body
+
+
 def _organization(spec: GcpEstate) -> GcpOrganizationState:
     assert spec.organization is not None
     org = spec.organization
@@ -148,6 +166,9 @@ def _organization(spec: GcpEstate) -> GcpOrganizationState:
         sources=sources,
         findings=findings,
         log_sinks=[_sink(sink, name) for sink in org.log_sinks],
+        vpc_flow_logs_configs=[
+            _organization_flow_logs_config(name, config) for config in org.flow_logs_configs
+        ],
     )
 
 

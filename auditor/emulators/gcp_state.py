@@ -59,6 +59,7 @@ class GcpOrganizationState:
         default_factory=list, metadata={"doc": "securitycenter.v2 ListFindingsResult JSON"}
     )
     log_sinks: list[Json] = field(default_factory=list, metadata={"doc": "google.logging.v2.LogSink JSON"})
+    vpc_flow_logs_configs: list[Json] = field(default_factory=list, metadata={"doc": "networkmanagement v1"})
 
 
 @dataclass

@@ -77,15 +77,20 @@ class Subnetwork(_Model):
         return self.purpose not in FLOW_LOGLESS_PURPOSES
 
 
-FlowLogsTarget = Literal["network", "subnet", "interconnect_attachment", "vpn_tunnel", "project"]
+FlowLogsTarget = Literal[
+    "network", "subnet", "interconnect_attachment", "vpn_tunnel", "project", "organization"
+]
 
 
 class VpcFlowLogsConfig(_Model):
-    """A Network Management API VPC Flow Logs configuration (``projects/P/locations/global``)."""
+    """A Network Management API VPC Flow Logs configuration (``projects/P/locations/global``, or
+    ``organizations/O/locations/global``: an organization's configuration logs every VPC network in it)."""
 
     name: str
     state: str = Field(default="ENABLED", description="ENABLED or DISABLED (absent means ENABLED).")
-    target_kind: FlowLogsTarget = Field(description="What it logs: one network, subnet, ... or the project.")
+    target_kind: FlowLogsTarget = Field(
+        description="What it logs: a network, subnet, ..., the project, or the organization (its own)."
+    )
     target: str = Field(
         default="",
         description="The target's relative name, projects/P/regions/R/subnetworks/S ('': the project).",
@@ -283,6 +288,11 @@ class GcpInventory(InventoryBase):
     subnetworks: list[Subnetwork] | None = None
     vpc_flow_logs_configs: list[VpcFlowLogsConfig] | None = Field(
         default=None, description="Network Management API VPC Flow Logs configurations of the project."
+    )
+    organization_vpc_flow_logs_configs: list[VpcFlowLogsConfig] | None = Field(
+        default_factory=list,
+        description="The VPC Flow Logs configurations of the project's organization (every VPC network of "
+        "the organization); [] for a project outside an organization, None when they could not be read.",
     )
     firewalls: list[Firewall] | None = None
     backend_services: list[BackendService] | None = None

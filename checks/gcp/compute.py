@@ -75,7 +75,7 @@ def _backend_id(inv: GcpInventory, backend: BackendService) -> str:
     ),
     references=(FLOW_DOCS, "https://cloud.google.com/vpc/docs/flow-logs-config"),
     module_section=FLOW_SECTION,
-    datasets=("subnetworks", "vpc_flow_logs_configs"),
+    datasets=("subnetworks", "vpc_flow_logs_configs", "organization_vpc_flow_logs_configs"),
 )
 def subnet_flow_logs_enabled(inv: GcpInventory) -> Iterator[Verdict]:
     if inv.subnetworks is None:
@@ -83,11 +83,17 @@ def subnet_flow_logs_enabled(inv: GcpInventory) -> Iterator[Verdict]:
         return
     for region, errors in sorted(inv.regional_errors("subnetworks").items()):
         yield not_evaluated(f"{project_resource(inv)}/regions/{region}", region, errors)
-    configs = inv.vpc_flow_logs_configs
-    others = _attachment_and_tunnel_configs(configs)
+    organization = inv.organization_vpc_flow_logs_configs
+    configs = (
+        None
+        if inv.vpc_flow_logs_configs is None or organization is None
+        else [*inv.vpc_flow_logs_configs, *organization]
+    )
+    known = [*(inv.vpc_flow_logs_configs or []), *(organization or [])]  # what was read, even in part
+    others = _attachment_and_tunnel_configs(known)
     for subnet in sorted(inv.subnetworks, key=lambda s: (s.region, s.name)):
         resource = _subnet_id(inv, subnet.region, subnet.name)
-        covering = _covering_configs(inv, subnet, configs or [])
+        covering = _covering_configs(inv, subnet, known)
         if not subnet.can_have_flow_logs:
             verdict = not_applicable(
                 resource,
@@ -117,13 +123,18 @@ def subnet_flow_logs_enabled(inv: GcpInventory) -> Iterator[Verdict]:
                 subnet.region,
                 f"Subnet {subnet.name} ({subnet.network}) is flow-logged by VPC Flow Logs configuration "
                 f"{_short(config.name)} (on its {config.target_kind})",
+                **({"organization": inv.organization_id} if config.target_kind == "organization" else {}),
                 vpc_flow_logs_configs=[c.name for c in covering],
                 aggregation_interval=config.aggregation_interval,
                 flow_sampling=config.flow_sampling,
                 metadata=config.metadata,
             )
         elif configs is None:  # a configuration we could not read might cover it: never FAIL, never PASS
-            verdict = not_evaluated(resource, subnet.region, inv.errors_for(GLOBAL, "vpc_flow_logs_configs"))
+            verdict = not_evaluated(
+                resource,
+                subnet.region,
+                inv.errors_for(GLOBAL, "vpc_flow_logs_configs", "organization_vpc_flow_logs_configs"),
+            )
         else:
             how = "switched off" if subnet.flow_logs_configured else "not configured"
             paused = [_short(c.name) for c in _covering_configs(inv, subnet, configs, enabled=False)]
@@ -143,7 +154,7 @@ def _covering_configs(
     inv: GcpInventory, subnet: Subnetwork, configs: list[VpcFlowLogsConfig], enabled: bool = True
 ) -> list[VpcFlowLogsConfig]:
     """The configurations (ENABLED ones, or with ``enabled`` False the DISABLED ones) that target the
-    subnet, its network or the whole project."""
+    subnet, its network, the whole project or (an organization's) the whole organization."""
     subnet_name = f"projects/{inv.project_id}/regions/{subnet.region}/subnetworks/{subnet.name}"
     network_name = f"projects/{inv.project_id}/global/networks/{subnet.network}"
     return [
@@ -153,7 +164,7 @@ def _covering_configs(
         and (
             (c.target_kind == "subnet" and c.target == subnet_name)
             or (c.target_kind == "network" and c.target == network_name)
-            or c.target_kind == "project"
+            or c.target_kind in ("project", "organization")
         )
     ]
 

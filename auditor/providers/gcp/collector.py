@@ -161,6 +161,7 @@ def _inventory(
         values["scc_active_findings"] = findings_for_project(
             scc.get("scc_active_findings"), project.project_id, project.number
         )
+        values["organization_vpc_flow_logs_configs"] = scc.get("organization_vpc_flow_logs_configs")
         errors += [e.model_copy(update={"account": project.project_id}) for e in org_errors.get(org, [])]
     values["ancestors"] = list(project.ancestors) if project.ancestors is not None else None
     if project.ancestry_error is not None:

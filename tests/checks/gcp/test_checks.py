@@ -279,6 +279,36 @@ def test_an_unreadable_flow_logs_config_list_errors_only_the_subnets_it_could_ch
     assert _run(check, inv) == {"on": Status.PASS, "off": Status.ERROR, "p": Status.NOT_APPLICABLE}
 
 
+def test_an_organizations_flow_logs_config_logs_every_subnet_of_its_projects():
+    check = "gcp.compute.subnet_flow_logs_enabled"
+    subnets = [_subnet("a", False), _subnet("b", False)]
+    everything = VpcFlowLogsConfig(
+        name="organizations/42/locations/global/vpcFlowLogsConfigs/all", target_kind="organization"
+    )
+    inv = _inv(subnetworks=subnets, vpc_flow_logs_configs=[], organization_vpc_flow_logs_configs=[everything])
+    findings = list(load_checks().get(check).run(inv, "p"))
+    assert {f.status for f in findings} == {Status.PASS}
+    assert all("on its organization" in f.message and f.evidence["organization"] == "42" for f in findings)
+    paused = everything.model_copy(update={"state": "DISABLED"})
+    assert set(
+        _run(check, inv.model_copy(update={"organization_vpc_flow_logs_configs": [paused]})).values()
+    ) == {Status.FAIL}
+
+
+def test_unreadable_organization_configs_error_only_the_subnets_they_could_change():
+    check = "gcp.compute.subnet_flow_logs_enabled"
+    subnets = [_subnet("on", True), _subnet("off", False), _subnet("c", False)]
+    inv = _inv(
+        subnetworks=subnets,
+        vpc_flow_logs_configs=[
+            _config("c", "subnet", "projects/p-123456/regions/europe-west1/subnetworks/c")
+        ],
+        organization_vpc_flow_logs_configs=None,
+        errors=[_denied("organization_vpc_flow_logs_configs")],
+    )
+    assert _run(check, inv) == {"on": Status.PASS, "off": Status.ERROR, "c": Status.PASS}
+
+
 def test_interconnect_and_vpn_configs_are_reported_in_the_evidence():
     check = "gcp.compute.subnet_flow_logs_enabled"
     tunnel = _config("t", "vpn_tunnel", "projects/p-123456/regions/europe-west1/vpnTunnels/t1")

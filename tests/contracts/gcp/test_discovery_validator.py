@@ -312,6 +312,20 @@ SAMPLES: dict[str, dict[str, Any]] = {
         ],
         "unreachable": [],
     },
+    "networkmanagement.organizations.locations.vpcFlowLogsConfigs.list": {
+        "vpcFlowLogsConfigs": [
+            {
+                "name": "organizations/42/locations/global/vpcFlowLogsConfigs/all",
+                "state": "ENABLED",
+                "aggregationInterval": "INTERVAL_5_SEC",
+                "flowSampling": 0.5,
+                "metadata": "INCLUDE_ALL_METADATA",
+                "crossProjectMetadata": "CROSS_PROJECT_METADATA_ENABLED",
+                "createTime": "2026-01-02T03:04:05.678901Z",
+            }
+        ],
+        "nextPageToken": "2",
+    },
     "logging.projects.sinks.list": {
         "sinks": [
             {

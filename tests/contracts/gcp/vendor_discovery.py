@@ -40,7 +40,10 @@ METHODS: dict[str, tuple[str, ...]] = {
     ),
     "serviceusage.v1": ("serviceusage.services.list",),
     "storage.v1": ("storage.buckets.get",),
-    "networkmanagement.v1": ("networkmanagement.projects.locations.vpcFlowLogsConfigs.list",),
+    "networkmanagement.v1": (
+        "networkmanagement.projects.locations.vpcFlowLogsConfigs.list",
+        "networkmanagement.organizations.locations.vpcFlowLogsConfigs.list",
+    ),
     # Served over gRPC; the same messages' REST (proto3 JSON) form is checked against these too.
     "logging.v2": ("logging.projects.sinks.list", "logging.projects.metrics.list"),
     "monitoring.v3": ("monitoring.projects.alertPolicies.list",),

@@ -27,6 +27,8 @@ gcp:
     log_sinks:
       - {name: org-all, destination: "storage.googleapis.com/org", include_children: true}
       - {name: org-own, destination: "storage.googleapis.com/org-own"}
+    flow_logs_configs:  # the organization's own: every VPC network of it (paused here)
+      - {name: org-wide, state: DISABLED}
   folders:
     - id: "77"
       log_sinks:
@@ -128,6 +130,10 @@ def test_every_service_is_collected_across_pages(gcp):
         ("c2", "network", "projects/shop-prod/global/networks/prod", "DISABLED"),
         ("c3", "vpn_tunnel", "projects/shop-prod/regions/us-east4/vpnTunnels/t", "ENABLED"),
     ]
+    assert [(c.name, c.target_kind, c.state) for c in prod.organization_vpc_flow_logs_configs] == [
+        ("organizations/123456789/locations/global/vpcFlowLogsConfigs/org-wide", "organization", "DISABLED")
+    ]
+    assert inventories["shop-dev"].organization_vpc_flow_logs_configs == prod.organization_vpc_flow_logs_configs
     assert prod.ancestors == ["folders/77", "organizations/123456789"]
     assert inventories["shop-dev"].ancestors == ["organizations/123456789"]
     org_sinks = {s.name: s.include_children for s in prod.ancestor_sinks["organizations/123456789"]}
@@ -234,6 +240,12 @@ def test_the_grpc_interceptor_refuses_a_write(gcp):
             "networkmanagement.vpcFlowLogsConfigs.list",
             "vpc_flow_logs_configs",
             {"gcp.compute.subnet_flow_logs_enabled"},
+        ),
+        (  # every shop-prod subnet is flow-logged by its own fields or a project config: no verdict moves
+            # (tests/checks/gcp: a subnet only the organization's config could cover is ERROR)
+            "networkmanagement.organizations.vpcFlowLogsConfigs.list",
+            "organization_vpc_flow_logs_configs",
+            set(),
         ),
         (
             "resourcemanager.projects.getIamPolicy",

@@ -21,7 +21,7 @@ PROJECT_UNITS = (
     resourcemanager.UNIT,
     serviceusage.UNIT,
 )
-ORGANIZATION_UNITS = (scc.UNIT,)
+ORGANIZATION_UNITS = (scc.UNIT, networkmanagement.ORGANIZATION_UNIT)
 ANCESTOR_UNITS = (logging.ANCESTOR_UNIT,)
 
 __all__ = ["ANCESTOR_UNITS", "ORGANIZATION_UNITS", "PROJECT_UNITS"]

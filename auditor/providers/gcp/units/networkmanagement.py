@@ -1,4 +1,5 @@
-"""Network Management API v1: the project's VPC Flow Logs configurations (``vpcFlowLogsConfigs``).
+"""Network Management API v1: the VPC Flow Logs configurations (``vpcFlowLogsConfigs``) of the project and
+of its organization.
 
 Besides a subnetwork's own ``logConfig``, VPC Flow Logs can be configured here, on a network (every subnet,
 VPN tunnel and Interconnect attachment in it), a subnet, one Interconnect attachment or one VPN tunnel.
@@ -31,8 +32,9 @@ def _relative(name: str) -> str:
     return name[index:] if index >= 0 else name
 
 
-def _config(item: dict[str, Any]) -> VpcFlowLogsConfig:
-    kind: FlowLogsTarget = "project"
+def _config(item: dict[str, Any], whole: FlowLogsTarget = "project") -> VpcFlowLogsConfig:
+    """A configuration; one naming no target logs the whole of ``whole`` (its project or organization)."""
+    kind: FlowLogsTarget = whole
     target = ""
     for field, target_kind in TARGETS:
         if item.get(field):
@@ -71,4 +73,37 @@ UNIT = Unit(
     datasets=("vpc_flow_logs_configs",),
     reads=((SERVICE, "vpcFlowLogsConfigs.list"),),
     collect=collect,
+)
+
+
+def collect_organization(context: UnitContext) -> None:
+    """The organization's own configurations (``organizations/O/locations/global``), which log every VPC
+    network of every project in it."""
+    organization = context.target
+
+    def configs() -> list[VpcFlowLogsConfig]:
+        api = context.clients.discovery("networkmanagement")
+        pages = context.discovery_pages(
+            SERVICE,
+            "organizations.vpcFlowLogsConfigs.list",
+            api.organizations().locations().vpcFlowLogsConfigs(),
+            parent=f"organizations/{organization}/locations/global",
+        )
+        return [
+            _config(item, whole="organization")
+            for page in pages
+            for item in page.get("vpcFlowLogsConfigs", [])
+        ]
+
+    context.fill(
+        "organization_vpc_flow_logs_configs", SERVICE, "organizations.vpcFlowLogsConfigs.list", configs
+    )
+
+
+ORGANIZATION_UNIT = Unit(
+    service=SERVICE,
+    datasets=("organization_vpc_flow_logs_configs",),
+    reads=((SERVICE, "organizations.vpcFlowLogsConfigs.list"),),
+    collect=collect_organization,
+    scope="organization",
 )
