@@ -6,4 +6,4 @@ FROM {{ flows }}
 WHERE action = 'REJECT' AND log_status = 'OK' AND dstport = {{ port }} AND {{ window }}
 GROUP BY {{ provider }}, account_id, {{ region }}, srcaddr
 HAVING {{ records }} > {{ threshold }}
-ORDER BY attempts DESC, srcaddr
+ORDER BY attempts DESC, srcaddr, provider, account_id, region

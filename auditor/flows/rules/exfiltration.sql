@@ -6,4 +6,4 @@ FROM {{ flows }}
 WHERE action = 'ACCEPT' AND log_status = 'OK' AND {{ window }}
 GROUP BY {{ provider }}, account_id, {{ region }}, srcaddr, dstaddr
 HAVING SUM(bytes) > {{ p.exfil_bytes }} AND {{ public('MIN(dstaddr)') }}
-ORDER BY total_bytes DESC, srcaddr, dstaddr
+ORDER BY total_bytes DESC, srcaddr, dstaddr, provider, account_id, region

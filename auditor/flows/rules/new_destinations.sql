@@ -15,4 +15,4 @@ WITH seen AS (
 SELECT t.provider, t.account_id, t.region, t.srcaddr, t.dstaddr, t.total_bytes, t.flows
 FROM transfers t
 WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.dstaddr = t.dstaddr)
-ORDER BY t.total_bytes DESC, t.srcaddr, t.dstaddr
+ORDER BY t.total_bytes DESC, t.srcaddr, t.dstaddr, t.provider, t.account_id, t.region

@@ -7,4 +7,4 @@ FROM {{ flows }}
 WHERE log_status = 'OK' AND srcport >= 1024 AND {{ window }}
 GROUP BY {{ provider }}, account_id, {{ region }}, srcaddr
 HAVING COUNT(DISTINCT dstport) >= {{ p.scan_ports }}
-ORDER BY ports DESC, srcaddr
+ORDER BY ports DESC, srcaddr, provider, account_id, region
