@@ -1,0 +1,384 @@
+"""Sharded scans on a Dask distributed cluster: one task per account, subscription or project.
+
+``--cluster tcp://HOST:8786`` connects to a running scheduler (``dask scheduler`` and ``dask worker
+tcp://HOST:8786`` on the machines that scan); ``--cluster local:N`` starts a ``LocalCluster`` of N worker
+processes on this machine. The client discovers the accounts as a single-process scan does, submits one
+task (a *shard*) per account, and merges the inventories the workers return through the same engine
+path, so the result is the one a single-process scan gives for the same estate.
+
+What crosses the wire: a shard's argument is a small frozen dataclass of identifiers and options (account
+id, role name, partition, regions, endpoints, rate limits), never a credential; each worker uses its own
+credential chain. A shard's result is the inventory as JSON-ready data (``model_dump(mode="json")``).
+
+Faults: a shard whose task raises is retried once (``retries``); a shard whose worker dies is given to
+another worker by the scheduler, and after ``ALLOWED_FAILURES + 1`` workers died running it (Dask's
+``KilledWorker``) it is *lost*: every check of that account is ERROR ("worker lost"), never PASS, never
+dropped. A remote scheduler applies its own ``distributed.scheduler.allowed-failures`` (default 3).
+
+Stop: the scan's ``ScanStop``. At the ``--timeout`` deadline the queued shards are cancelled (their
+accounts "not started") and the running ones, which hold the same deadline, are given ``TIMEOUT_GRACE``
+seconds to hand in what they collected; Ctrl-C and the TUI's Cancel cancel every outstanding task at
+once (their accounts "not finished"). Either way the partial result is merged and written as usual.
+
+Progress: workers cannot call the client's callback, so the client polls the futures and the
+scheduler's ``processing`` view and reports each shard's change (running, done, failed) as a
+``ProgressEvent`` with the cluster-wide ``ShardCounts``.
+
+``dask`` and ``distributed`` are imported only here and only when a cluster scan runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import resource
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from auditor.model import CollectionError
+from auditor.progress import ProgressCallback, ProgressEvent, ShardCounts
+from auditor.providers.scan_pool import WAIT_SLICE, ScanStop
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+LOCAL_PREFIX = "local:"
+ALLOWED_FAILURES = 1
+"""A local cluster's scheduler gives a shard to another worker once after its worker died; the second
+death makes it lost (``KilledWorker``)."""
+RETRIES = 1
+"""A shard whose task raised is run once more (Dask's ``retries``)."""
+TIMEOUT_GRACE = 10.0
+"""Seconds after the --timeout deadline for running shards to hand in what they collected."""
+CONNECT_TIMEOUT = 30.0
+LOG = logging.getLogger("distributed.worker.auditor")
+"""Shard lines in the workers' logs (a child of distributed's logger, so ``get_worker_logs`` has them):
+the shard key, its account and the figures, never an argument's repr."""
+
+ShardState = Literal["queued", "running", "done", "failed"]
+
+
+class ClusterError(Exception):
+    """The cluster cannot be used: a malformed --cluster value, or a scheduler that does not answer."""
+
+
+@dataclass(frozen=True)
+class ClusterSpec:
+    """Where the shards go: ``local`` workers on this machine, or the scheduler at ``address``."""
+
+    address: str = ""
+    local_workers: int = 0
+
+    @property
+    def is_local(self) -> bool:
+        return self.local_workers > 0
+
+    def describe(self) -> str:
+        return f"{LOCAL_PREFIX}{self.local_workers}" if self.is_local else self.address
+
+
+def parse_cluster(value: str) -> ClusterSpec:
+    """``local:N`` (1 to 64 worker processes) or a scheduler address ``tcp://HOST:PORT`` (``tls://``
+    too); anything else is a ``ClusterError`` naming the forms."""
+    text = value.strip()
+    if text.startswith(LOCAL_PREFIX):
+        count = text.removeprefix(LOCAL_PREFIX)
+        if not count.isdigit() or not 1 <= int(count) <= 64:
+            raise ClusterError(f"--cluster {value!r}: local:N takes 1 to 64 worker processes")
+        return ClusterSpec(local_workers=int(count))
+    scheme, _, rest = text.partition("://")
+    host, _, port = rest.rpartition(":")
+    if scheme not in ("tcp", "tls") or not host or not port.isdigit():
+        raise ClusterError(
+            f"--cluster {value!r} is neither local:N nor a scheduler address such as tcp://HOST:8786"
+        )
+    return ClusterSpec(address=text)
+
+
+@contextmanager
+def cluster_client(spec: ClusterSpec, *, log_level: int = logging.ERROR) -> Iterator[Client]:
+    """A client of the cluster, closed after (a local cluster is shut down with it). ``log_level``:
+    what distributed logs on this terminal and in a local cluster's processes."""
+    from distributed import Client, LocalCluster
+
+    if not spec.is_local:
+        try:
+            client = Client(spec.address, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as error:
+            raise ClusterError(f"the Dask scheduler at {spec.address} did not answer: {error}") from error
+        with client:
+            yield client
+        return
+    cluster = LocalCluster(
+        n_workers=spec.local_workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        protocol="tcp://",
+        dashboard_address=None,
+        silence_logs=log_level,
+        scheduler_kwargs={"allowed_failures": ALLOWED_FAILURES},
+    )
+    with cluster, Client(cluster) as client:
+        yield client
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One task: ``collect(argument)`` on a worker returns one inventory. ``argument`` holds no secret."""
+
+    provider: str
+    account: str
+    collect: Callable[[Any], Any]
+    argument: Any
+    key: str = ""
+
+
+@dataclass
+class ShardOutcome:
+    """What came back for a shard: its inventory's data, or why there is none (``error``)."""
+
+    shard: Shard
+    state: ShardState = "queued"
+    inventory: dict[str, Any] | None = None
+    error: CollectionError | None = None
+    worker: str = ""
+    pid: int = 0
+    seconds: float = 0.0
+    attempts: list[str] = field(default_factory=list)
+
+
+def run_shard(collect: Callable[[Any], Any], argument: Any, key: str, account: str) -> dict[str, Any]:
+    """The task a worker runs: collect one inventory and hand back its JSON-ready data, with where and
+    how long (for progress, the benchmark and the tests)."""
+    worker = ""
+    try:
+        from distributed import get_worker
+
+        worker = get_worker().address
+    except ValueError:  # not on a worker (called directly)
+        pass
+    started = time.perf_counter()
+    inventory = collect(argument)
+    seconds = time.perf_counter() - started
+    data = inventory.model_dump(mode="json")
+    LOG.info("shard %s (account %s) collected in %.2f s on %s", key, account, seconds, worker)
+    return {
+        "inventory": data,
+        "worker": worker,
+        "pid": os.getpid(),
+        "seconds": seconds,
+        "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }
+
+
+def run_shards(
+    client: Client,
+    shards: Sequence[Shard],
+    stop: ScanStop,
+    progress: ProgressCallback | None = None,
+) -> list[ShardOutcome]:
+    """Submit every shard, follow them until each is done or failed or the stop comes, and return one
+    outcome per shard in order (see the module's doc for faults and stops)."""
+    from distributed import wait
+
+    token = uuid.uuid4().hex[:8]
+    outcomes = [
+        ShardOutcome(Shard(s.provider, s.account, s.collect, s.argument, f"{s.provider}-{s.account}-{token}"))
+        for s in shards
+    ]
+    by_key = {outcome.shard.key: outcome for outcome in outcomes}
+    tracker = _ShardTracker(outcomes, progress)
+    futures: dict[str, Future] = {}
+    try:
+        for outcome in outcomes:
+            shard = outcome.shard
+            futures[shard.key] = client.submit(
+                run_shard,
+                shard.collect,
+                shard.argument,
+                shard.key,
+                shard.account,
+                key=shard.key,
+                pure=False,
+                retries=RETRIES,
+            )
+        pending = set(futures.values())
+        while pending and stop.reason is None:
+            remaining = stop.remaining()
+            slice_ = WAIT_SLICE if remaining is None else max(0.01, min(WAIT_SLICE, remaining))
+            with contextlib.suppress(TimeoutError):  # distributed's wait raises when the time is up
+                wait(list(pending), timeout=slice_, return_when="FIRST_COMPLETED")
+            for future in [f for f in pending if f.done()]:
+                pending.discard(future)
+                tracker.finished(by_key[future.key], future)
+            tracker.running(_processing(client))
+    except KeyboardInterrupt:
+        stop.stop("interrupted")
+    outstanding = [f for f in futures.values() if not f.done()]
+    if outstanding and stop.reason == "timeout":
+        outstanding = _grace(client, outstanding, by_key, tracker)
+    if outstanding:
+        client.cancel(outstanding, force=True)
+        for future in outstanding:
+            tracker.stopped(by_key[future.key], stop)
+    for outcome in outcomes:
+        if outcome.state in ("queued", "running"):  # never submitted (the stop came during submission)
+            tracker.stopped(outcome, stop)
+    return outcomes
+
+
+def _grace(
+    client: Client, outstanding: list[Future], by_key: dict[str, ShardOutcome], tracker: _ShardTracker
+) -> list[Future]:
+    """At the deadline: cancel the queued shards and wait up to TIMEOUT_GRACE for the running ones
+    (they hold the same deadline and hand in what they have). Returns those still outstanding."""
+    from distributed import wait
+
+    running_keys = {key for keys in _processing(client).values() for key in keys}
+    queued = [f for f in outstanding if f.key not in running_keys]
+    if queued:
+        client.cancel(queued, force=True)
+    running = [f for f in outstanding if f.key in running_keys]
+    if running:
+        with contextlib.suppress(TimeoutError):
+            wait(running, timeout=TIMEOUT_GRACE)
+        for future in [f for f in running if f.done()]:
+            tracker.finished(by_key[future.key], future)
+    return [f for f in outstanding if not f.done() or f.cancelled()]
+
+
+def _processing(client: Client) -> dict[str, list[str]]:
+    try:
+        return {str(worker): [str(key) for key in keys] for worker, keys in client.processing().items()}
+    except (OSError, TimeoutError):
+        return {}
+
+
+class _ShardTracker:
+    """Each shard's state, the cluster-wide counts, and one progress event per change."""
+
+    def __init__(self, outcomes: list[ShardOutcome], progress: ProgressCallback | None) -> None:
+        self._outcomes = outcomes
+        self._progress = progress
+
+    def counts(self) -> ShardCounts:
+        states = [outcome.state for outcome in self._outcomes]
+        return ShardCounts(
+            done=states.count("done"),
+            running=states.count("running"),
+            failed=states.count("failed"),
+            total=len(states),
+        )
+
+    def _report(self, outcome: ShardOutcome) -> None:
+        if self._progress is None:
+            return
+        counts = self.counts()
+        self._progress(
+            ProgressEvent(
+                region="all regions" if outcome.shard.provider == "aws" else "global",
+                service="shard",
+                done=counts.done + counts.failed,
+                total=counts.total,
+                provider=outcome.shard.provider,
+                account=outcome.shard.account,
+                region_done=1 if outcome.state in ("done", "failed") else 0,
+                region_total=1,
+                shard=outcome.state,
+                shards=counts,
+            )
+        )
+
+    def running(self, processing: dict[str, list[str]]) -> None:
+        where = {key: worker for worker, keys in processing.items() for key in keys}
+        for outcome in self._outcomes:
+            worker = where.get(outcome.shard.key)
+            if worker is None or outcome.state in ("done", "failed"):
+                continue
+            if not outcome.attempts or outcome.attempts[-1] != worker:
+                outcome.attempts.append(worker)
+            if outcome.state == "queued":
+                outcome.state = "running"
+                self._report(outcome)
+
+    def finished(self, outcome: ShardOutcome, future: Future) -> None:
+        if outcome.state in ("done", "failed"):
+            return
+        if future.status == "finished":
+            answer = future.result()
+            outcome.inventory = answer["inventory"]
+            outcome.worker, outcome.pid, outcome.seconds = answer["worker"], answer["pid"], answer["seconds"]
+            outcome.state = "done"
+        else:
+            outcome.error = _failure(outcome, future)
+            outcome.state = "failed"
+        self._report(outcome)
+
+    def stopped(self, outcome: ShardOutcome, stop: ScanStop) -> None:
+        if outcome.state in ("done", "failed"):
+            return
+        started = outcome.state == "running"
+        kind, code, message = stop.describe() if started else stop.describe_not_started("account")
+        outcome.error = _error(outcome.shard, kind, code, message)
+        outcome.state = "failed"
+        self._report(outcome)
+
+
+def _failure(outcome: ShardOutcome, future: Future) -> CollectionError:
+    """Why a shard's task ended without an inventory: its workers died (lost) or it raised."""
+    from distributed import KilledWorker
+
+    if future.status == "cancelled":
+        return _error(outcome.shard, "failed", "Cancelled", "not evaluated: the shard was cancelled")
+    error = future.exception()
+    if isinstance(error, KilledWorker):
+        last = getattr(getattr(error, "last_worker", None), "address", "") or ""
+        tries = error.allowed_failures + 1
+        return _error(
+            outcome.shard,
+            "failed",
+            "WorkerLost",
+            f"not evaluated: worker lost ({tries} workers died while collecting this account's shard, "
+            f"the last {last})",
+        )
+    return _error(
+        outcome.shard,
+        "failed",
+        "ShardFailed",
+        f"not evaluated: the shard's task raised {type(error).__name__} on the cluster "
+        f"after {RETRIES + 1} attempts: {error}",
+    )
+
+
+def _error(shard: Shard, kind: str, code: str, message: str) -> CollectionError:
+    return CollectionError(
+        provider=shard.provider,  # type: ignore[arg-type]
+        account=shard.account,
+        region="global",
+        service="cluster",
+        dataset="account",
+        operation="shard",
+        kind=kind,  # type: ignore[arg-type]
+        code=code,
+        message=message,
+    )
+
+
+def wall_deadline(stop: ScanStop) -> float | None:
+    """The stop's deadline as wall-clock seconds (``time.time()``), for the workers' own ``ScanStop``:
+    monotonic clocks are per machine."""
+    remaining = stop.remaining()
+    return None if remaining is None else time.time() + remaining
+
+
+def worker_stop(timeout: float | None, deadline: float | None) -> ScanStop:
+    """A worker's ``ScanStop`` for the scan's wall-clock ``deadline`` (the message keeps ``timeout``)."""
+    if deadline is None:
+        return ScanStop(timeout)
+    return ScanStop(timeout, deadline=time.monotonic() + max(0.0, deadline - time.time()))
