@@ -15,10 +15,11 @@ another worker by the scheduler, and after ``ALLOWED_FAILURES + 1`` workers died
 ``KilledWorker``) it is *lost*: every check of that account is ERROR ("worker lost"), never PASS, never
 dropped. A remote scheduler applies its own ``distributed.scheduler.allowed-failures`` (default 3).
 
-Stop: the scan's ``ScanStop``. At the ``--timeout`` deadline the queued shards are cancelled (their
-accounts "not started") and the running ones, which hold the same deadline, are given ``TIMEOUT_GRACE``
-seconds to hand in what they collected; Ctrl-C and the TUI's Cancel cancel every outstanding task at
-once (their accounts "not finished"). Either way the partial result is merged and written as usual.
+Stop: the scan's ``ScanStop``. At the ``--timeout`` deadline the shards not yet submitted are not
+started (their accounts "not started") and the running ones, which hold the same deadline, are given
+``TIMEOUT_GRACE`` seconds to hand in what they collected; Ctrl-C and the TUI's Cancel cancel every
+outstanding task at once (their accounts "not finished"). Either way the partial result is merged and
+written as usual.
 
 Progress: workers cannot call the client's callback, so the client polls the futures and the
 scheduler's ``processing`` view and reports each shard's change (running, done, failed) as a
@@ -183,8 +184,13 @@ def run_shards(
     stop: ScanStop,
     progress: ProgressCallback | None = None,
 ) -> list[ShardOutcome]:
-    """Submit every shard, follow them until each is done or failed or the stop comes, and return one
-    outcome per shard in order (see the module's doc for faults and stops)."""
+    """Run every shard on the cluster and return one outcome per shard, in order.
+
+    At most as many shards are submitted as the cluster has worker threads (counted again at every
+    look, so workers that join or leave change it): the scheduler holds a few tasks however large the
+    organization, each worker runs the shard it was given (none waits behind another, so a worker that
+    dies loses only its own), and the shards not yet submitted when the stop comes are simply not
+    started. See the module's doc for faults and stops."""
     from distributed import wait
 
     token = uuid.uuid4().hex[:8]
@@ -194,22 +200,27 @@ def run_shards(
     ]
     by_key = {outcome.shard.key: outcome for outcome in outcomes}
     tracker = _ShardTracker(outcomes, progress)
+    waiting = list(outcomes)
     futures: dict[str, Future] = {}
+    pending: set[Future] = set()
     try:
-        for outcome in outcomes:
-            shard = outcome.shard
-            futures[shard.key] = client.submit(
-                run_shard,
-                shard.collect,
-                shard.argument,
-                shard.key,
-                shard.account,
-                key=shard.key,
-                pure=False,
-                retries=RETRIES,
-            )
-        pending = set(futures.values())
-        while pending and stop.reason is None:
+        while (waiting or pending) and stop.reason is None:
+            room = _threads(client) - len(pending)
+            while waiting and room > 0:
+                shard = waiting.pop(0).shard
+                future = client.submit(
+                    run_shard,
+                    shard.collect,
+                    shard.argument,
+                    shard.key,
+                    shard.account,
+                    key=shard.key,
+                    pure=False,
+                    retries=RETRIES,
+                )
+                futures[shard.key] = future
+                pending.add(future)
+                room -= 1
             remaining = stop.remaining()
             slice_ = WAIT_SLICE if remaining is None else max(0.01, min(WAIT_SLICE, remaining))
             with contextlib.suppress(TimeoutError):  # distributed's wait raises when the time is up
@@ -218,39 +229,32 @@ def run_shards(
                 pending.discard(future)
                 tracker.finished(by_key[future.key], future)
             tracker.running(_processing(client))
+        if pending and stop.reason == "timeout":
+            # the running shards hold the same deadline: they hand in what they have within the grace
+            with contextlib.suppress(TimeoutError):
+                wait(list(pending), timeout=TIMEOUT_GRACE)
+            for future in [f for f in pending if f.done()]:
+                pending.discard(future)
+                tracker.finished(by_key[future.key], future)
     except KeyboardInterrupt:
         stop.stop("interrupted")
-    outstanding = [f for f in futures.values() if not f.done()]
-    if outstanding and stop.reason == "timeout":
-        outstanding = _grace(client, outstanding, by_key, tracker)
-    if outstanding:
-        client.cancel(outstanding, force=True)
-        for future in outstanding:
-            tracker.stopped(by_key[future.key], stop)
-    for outcome in outcomes:
-        if outcome.state in ("queued", "running"):  # never submitted (the stop came during submission)
-            tracker.stopped(outcome, stop)
+    if pending:
+        client.cancel(list(pending), force=True)
+    for outcome in outcomes:  # whatever did not come back, also one the interrupt caught mid-way
+        future = futures.get(outcome.shard.key)
+        if outcome.state not in ("done", "failed") and future is not None and future.status == "finished":
+            tracker.finished(outcome, future)
+        if outcome.state not in ("done", "failed"):
+            tracker.stopped(outcome, stop, started=future is not None)
     return outcomes
 
 
-def _grace(
-    client: Client, outstanding: list[Future], by_key: dict[str, ShardOutcome], tracker: _ShardTracker
-) -> list[Future]:
-    """At the deadline: cancel the queued shards and wait up to TIMEOUT_GRACE for the running ones
-    (they hold the same deadline and hand in what they have). Returns those still outstanding."""
-    from distributed import wait
-
-    running_keys = {key for keys in _processing(client).values() for key in keys}
-    queued = [f for f in outstanding if f.key not in running_keys]
-    if queued:
-        client.cancel(queued, force=True)
-    running = [f for f in outstanding if f.key in running_keys]
-    if running:
-        with contextlib.suppress(TimeoutError):
-            wait(running, timeout=TIMEOUT_GRACE)
-        for future in [f for f in running if f.done()]:
-            tracker.finished(by_key[future.key], future)
-    return [f for f in outstanding if not f.done() or f.cancelled()]
+def _threads(client: Client) -> int:
+    """The cluster's worker threads now (at least 1, so a cluster between restarts still gets work)."""
+    try:
+        return max(1, sum(client.nthreads().values()))
+    except (OSError, TimeoutError):
+        return 1
 
 
 def _processing(client: Client) -> dict[str, list[str]]:
@@ -320,10 +324,9 @@ class _ShardTracker:
             outcome.state = "failed"
         self._report(outcome)
 
-    def stopped(self, outcome: ShardOutcome, stop: ScanStop) -> None:
+    def stopped(self, outcome: ShardOutcome, stop: ScanStop, *, started: bool) -> None:
         if outcome.state in ("done", "failed"):
             return
-        started = outcome.state == "running"
         kind, code, message = stop.describe() if started else stop.describe_not_started("account")
         outcome.error = _error(outcome.shard, kind, code, message)
         outcome.state = "failed"

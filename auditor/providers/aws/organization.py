@@ -155,7 +155,9 @@ class _Entry:
         return inventory
 
     def _enter_and_collect(self, member: MemberAccount) -> AwsInventory:
-        return collect_member(self.options, self.management, self.home, self.caller, member, self.pool, self.tracker)
+        return collect_member(
+            self.options, self.management, self.home, self.caller, member, self.pool, self.tracker
+        )
 
 
 def collect_member(

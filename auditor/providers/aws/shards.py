@@ -87,7 +87,9 @@ def collect_aws_shard(task: AwsShardTask) -> AwsInventory:
     stop = worker_stop(task.options.timeout, task.deadline)
     tracker = ProgressCounter(None, planned={}, provider="aws")
     with gc_paused(), ScanPool(task.options.max_workers, stop, "aws-shard") as pool:
-        inventory = collect_member(task.options, management, task.home_region, caller, task.member, pool, tracker)
+        inventory = collect_member(
+            task.options, management, task.home_region, caller, task.member, pool, tracker
+        )
     del management, pool
     reclaim_during_scan()  # the account's clients sit in reference cycles: free them for the next shard
     return inventory
