@@ -56,7 +56,8 @@ RETRIES = 1
 """A shard whose task raised is run once more (Dask's ``retries``)."""
 TIMEOUT_GRACE = 10.0
 """Seconds after the --timeout deadline for running shards to hand in what they collected."""
-CONNECT_TIMEOUT = 30.0
+CONNECT_TIMEOUT = 10.0
+"""Seconds to reach a remote scheduler before the scan fails (exit 1)."""
 LOG = logging.getLogger("distributed.worker.auditor")
 """Shard lines in the workers' logs (a child of distributed's logger, so ``get_worker_logs`` has them):
 the shard key, its account and the figures, never an argument's repr."""
