@@ -95,6 +95,44 @@ def collect_aws_shard(task: AwsShardTask) -> AwsInventory:
     return inventory
 
 
+@dataclass(frozen=True)
+class AwsShardPlan:
+    """The accounts to scan (in account id order) and the shards for those to enter."""
+
+    members: list[MemberAccount]
+    shards: list[Shard]
+
+
+def plan_aws_shards(options: AwsScanOptions, session: boto3.Session | None, stop: ScanStop) -> AwsShardPlan:
+    """The client's part before the cluster: identify the caller, list and choose the accounts (as
+    ``collect_aws_organization``), one shard per ACTIVE member or the caller's own account."""
+    base = session if session is not None else open_session(options.profile)
+    management = management_clients(options, base)
+    home = base.region_name or DEFAULT_REGION
+    with ScanPool(2, stop, "aws-discover") as pool:
+        [listed] = pool.run([lambda: (identify_caller(management, home), list_accounts(management, home))])
+    if listed is None:
+        raise AwsCollectionFailed(
+            f"the scan stopped before the organization's accounts were listed: {stop.describe()[2]}"
+        )
+    caller, accounts = listed
+    members = _chosen(accounts, options)
+    endpoint, deadline = configured_endpoint(base), wall_deadline(stop)
+    shards = [
+        Shard(
+            "aws",
+            member.id,
+            collect_aws_shard,
+            AwsShardTask(
+                options, member, caller.account, caller.partition, caller.arn, home, endpoint, deadline
+            ),
+        )
+        for member in members
+        if member.id == caller.account or member.status == "ACTIVE"
+    ]
+    return AwsShardPlan(members, shards)
+
+
 def collect_aws_organization_on_cluster(
     options: AwsScanOptions,
     cluster: ClusterSpec,
@@ -105,36 +143,17 @@ def collect_aws_organization_on_cluster(
 ) -> list[AwsInventory]:
     """``collect_aws_organization`` with one task per account on ``cluster`` (or on the given
     ``client``'s cluster): the same inventories in the same order."""
-    base = session if session is not None else open_session(options.profile)
-    management = management_clients(options, base)
-    home = base.region_name or DEFAULT_REGION
     stop = stop if stop is not None else ScanStop(options.timeout)
-    with ScanPool(2, stop, "aws-discover") as pool:
-        [listed] = pool.run([lambda: (identify_caller(management, home), list_accounts(management, home))])
-    if listed is None:
-        raise AwsCollectionFailed(
-            f"the scan stopped before the organization's accounts were listed: {stop.describe()[2]}"
-        )
-    caller, accounts = listed
-    members = _chosen(accounts, options)
-    endpoint, deadline = configured_endpoint(base), wall_deadline(stop)
-    tasks = {
-        member.id: AwsShardTask(
-            options, member, caller.account, caller.partition, caller.arn, home, endpoint, deadline
-        )
-        for member in members
-        if member.id == caller.account or member.status == "ACTIVE"
-    }
-    shards = [Shard("aws", account, collect_aws_shard, task) for account, task in tasks.items()]
+    plan = plan_aws_shards(options, session, stop)
     if client is not None:
-        outcomes = run_shards(client, shards, stop, progress)
+        outcomes = run_shards(client, plan.shards, stop, progress)
     else:
         with cluster_client(cluster) as opened:
-            outcomes = run_shards(opened, shards, stop, progress)
+            outcomes = run_shards(opened, plan.shards, stop, progress)
     by_account = {outcome.shard.account: outcome for outcome in outcomes}
     return [
         _merged(member, by_account[member.id]) if member.id in by_account else _inactive(member)
-        for member in members
+        for member in plan.members
     ]
 
 
