@@ -103,9 +103,13 @@ def parse_cluster(value: str) -> ClusterSpec:
 
 
 @contextmanager
-def cluster_client(spec: ClusterSpec, *, log_level: int = logging.ERROR) -> Iterator[Client]:
-    """A client of the cluster, closed after (a local cluster is shut down with it). ``log_level``:
-    what distributed logs on this terminal and in a local cluster's processes."""
+def cluster_client(
+    spec: ClusterSpec, *, threads_per_worker: int = 1, log_level: int = logging.ERROR
+) -> Iterator[Client]:
+    """A client of the cluster, closed after (a local cluster is shut down with it). A local cluster's
+    worker processes run ``threads_per_worker`` shards at once each (a shard mostly waits on the
+    network); a remote worker runs as many as its ``--nthreads``. ``log_level``: what distributed logs
+    on this terminal and in a local cluster's processes."""
     from distributed import Client, LocalCluster
 
     if not spec.is_local:
@@ -118,7 +122,7 @@ def cluster_client(spec: ClusterSpec, *, log_level: int = logging.ERROR) -> Iter
         return
     cluster = LocalCluster(
         n_workers=spec.local_workers,
-        threads_per_worker=1,
+        threads_per_worker=threads_per_worker,
         processes=True,
         host="127.0.0.1",
         protocol="tcp://",
@@ -152,6 +156,11 @@ class ShardOutcome:
     worker: str = ""
     pid: int = 0
     seconds: float = 0.0
+    """How long the worker took to collect it."""
+    submitted: float = 0.0
+    returned: float = 0.0
+    """``time.monotonic()`` in the client when the task was submitted and its result had come back:
+    ``returned - submitted - seconds`` is the cluster's cost for the shard (scheduling, transfer)."""
     attempts: list[str] = field(default_factory=list)
 
 
@@ -220,6 +229,7 @@ def run_shards(
                     retries=RETRIES,
                 )
                 futures[shard.key] = future
+                by_key[shard.key].submitted = time.monotonic()
                 pending.add(future)
                 room -= 1
             remaining = stop.remaining()
@@ -319,6 +329,7 @@ class _ShardTracker:
             answer = future.result()
             outcome.inventory = answer["inventory"]
             outcome.worker, outcome.pid, outcome.seconds = answer["worker"], answer["pid"], answer["seconds"]
+            outcome.returned = time.monotonic()
             outcome.state = "done"
         else:
             outcome.error = _failure(outcome, future)

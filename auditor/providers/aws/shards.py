@@ -148,7 +148,7 @@ def collect_aws_organization_on_cluster(
     if client is not None:
         outcomes = run_shards(client, plan.shards, stop, progress)
     else:
-        with cluster_client(cluster) as opened:
+        with cluster_client(cluster, threads_per_worker=options.parallel_accounts) as opened:
             outcomes = run_shards(opened, plan.shards, stop, progress)
     by_account = {outcome.shard.account: outcome for outcome in outcomes}
     return [
