@@ -28,6 +28,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import cloudpickle
 import yaml
 from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend
 
@@ -73,14 +74,19 @@ def run_cluster(spec_text: str, threads: int) -> dict:
         plan = plan_aws_shards(options, None, stop)
         outcomes = run_shards(client, plan.shards, stop)
         workers_rss = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    wall = time.perf_counter() - started
+        wall = time.perf_counter() - started
+        scheduler_kb = scheduler_memory_per_task(client, QUEUED_TASKS, plan.shards[0].argument)
     by_account = {o.shard.account: o for o in outcomes}
     inventories = [_merged(m, by_account[m.id]) if m.id in by_account else _inactive(m) for m in plan.members]
     done = [o for o in outcomes if o.state == "done"]
     overhead = [o.returned - o.submitted - o.seconds for o in done]
+    sizes = [len(json.dumps(o.inventory)) / 1024 for o in done]
     return {
         "wall_s": wall,
         "cluster_start_s": up,
+        "inventory_kb_mean": statistics.mean(sizes),
+        "task_argument_kb": len(cloudpickle.dumps(plan.shards[0].argument)) / 1024,
+        "scheduler_kb_per_queued_task": scheduler_kb,
         "accounts": len(inventories),
         "shards": len(outcomes),
         "failed": sum(1 for o in outcomes if o.state == "failed"),
@@ -94,6 +100,38 @@ def run_cluster(spec_text: str, threads: int) -> dict:
         "client_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "workers_rss_mb": sorted(workers_rss.values()),
     }
+
+
+QUEUED_TASKS = 10_000
+
+
+def _scheduler_rss(dask_scheduler: object = None) -> int:
+    import psutil
+
+    return psutil.Process().memory_info().rss
+
+
+def scheduler_memory_per_task(client: object, count: int, argument: object) -> float:
+    """The scheduler's memory per task when ``count`` shard-sized tasks are submitted at once (what a
+    client without run_shards' window would do): KB per queued task."""
+    from distributed import Event
+
+    gate = Event(f"bench-gate-{time.monotonic_ns()}", client=client)
+
+    def held(_argument: object, _index: int) -> None:
+        gate.wait(120)
+
+    before = client.run_on_scheduler(_scheduler_rss)
+    futures = client.map(held, [argument] * count, range(count), pure=False)
+    deadline = time.monotonic() + 120
+    while client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) < count:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    after = client.run_on_scheduler(_scheduler_rss)
+    gate.set()
+    client.cancel(futures, force=True)
+    return (after - before) / 1024 / count
 
 
 def child(mode: str, endpoint: str, threads: int = 1) -> dict:
@@ -182,6 +220,11 @@ def report(cluster: str, threads: int, single: dict, sharded: dict) -> None:
     )
     workers = ", ".join(f"{rss:.0f}" for rss in sharded["workers_rss_mb"])
     print(f"    peak RSS: client {sharded['client_rss_mb']:.0f} MB | workers {workers} MB")
+    print(
+        f"    sizes: task argument {sharded['task_argument_kb']:.1f} KB pickled | inventory "
+        f"{sharded['inventory_kb_mean']:.1f} KB JSON per shard | scheduler "
+        f"{sharded['scheduler_kb_per_queued_task']:.1f} KB per queued task ({QUEUED_TASKS} submitted at once)"
+    )
     same = "the same findings" if single["findings"] == sharded["findings"] else "DIFFERENT findings"
     print(
         f"  {same} ({single['findings']} / {sharded['findings']}); "

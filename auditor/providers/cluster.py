@@ -34,11 +34,12 @@ import contextlib
 import logging
 import os
 import resource
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from auditor.model import CollectionError
@@ -120,6 +121,7 @@ def cluster_client(
         with client:
             yield client
         return
+    _resource_tracker_running()
     cluster = LocalCluster(
         n_workers=spec.local_workers,
         threads_per_worker=threads_per_worker,
@@ -134,6 +136,25 @@ def cluster_client(
         yield client
 
 
+def _resource_tracker_running() -> None:
+    """Start multiprocessing's resource tracker (the local cluster's nannies need it) with a real stderr:
+    it hands ``sys.stderr.fileno()`` to its process, and under the TUI sys.stderr is Textual's capture,
+    whose descriptor is not one (``ValueError: bad value(s) in fds_to_keep``: "Nanny failed to start")."""
+    from multiprocessing import resource_tracker
+
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    saved = sys.stderr
+    try:
+        if not usable:
+            sys.stderr = sys.__stderr__
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = saved
+
+
 @dataclass(frozen=True)
 class Shard:
     """One task: ``collect(argument)`` on a worker returns one inventory. ``argument`` holds no secret."""
@@ -143,6 +164,8 @@ class Shard:
     collect: Callable[[Any], Any]
     argument: Any
     key: str = ""
+    what: str = "account"
+    """What the shard covers, in the reasons given when it is not started: account, subscription, project."""
 
 
 @dataclass
@@ -151,7 +174,8 @@ class ShardOutcome:
 
     shard: Shard
     state: ShardState = "queued"
-    inventory: dict[str, Any] | None = None
+    inventory: Any = None
+    """The inventory's JSON-ready data (or a shard's own result object); None when there is none."""
     error: CollectionError | None = None
     worker: str = ""
     pid: int = 0
@@ -177,7 +201,8 @@ def run_shard(collect: Callable[[Any], Any], argument: Any, key: str, account: s
     started = time.perf_counter()
     inventory = collect(argument)
     seconds = time.perf_counter() - started
-    data = inventory.model_dump(mode="json")
+    # an inventory travels as JSON-ready data; a shard of shared reads (GCP) as its own small object
+    data = inventory.model_dump(mode="json") if hasattr(inventory, "model_dump") else inventory
     LOG.info("shard %s (account %s) collected in %.2f s on %s", key, account, seconds, worker)
     return {
         "inventory": data,
@@ -204,10 +229,7 @@ def run_shards(
     from distributed import wait
 
     token = uuid.uuid4().hex[:8]
-    outcomes = [
-        ShardOutcome(Shard(s.provider, s.account, s.collect, s.argument, f"{s.provider}-{s.account}-{token}"))
-        for s in shards
-    ]
+    outcomes = [ShardOutcome(replace(s, key=f"{s.provider}-{s.account}-{token}")) for s in shards]
     by_key = {outcome.shard.key: outcome for outcome in outcomes}
     tracker = _ShardTracker(outcomes, progress)
     waiting = list(outcomes)
@@ -339,7 +361,7 @@ class _ShardTracker:
     def stopped(self, outcome: ShardOutcome, stop: ScanStop, *, started: bool) -> None:
         if outcome.state in ("done", "failed"):
             return
-        kind, code, message = stop.describe() if started else stop.describe_not_started("account")
+        kind, code, message = stop.describe() if started else stop.describe_not_started(outcome.shard.what)
         outcome.error = _error(outcome.shard, kind, code, message)
         outcome.state = "failed"
         self._report(outcome)
