@@ -36,10 +36,7 @@ GROUP_WORDS: dict[str, str] = {
 """The third scope field, a tree of accounts to cover, where the provider has one (not AWS here)."""
 
 
-CLUSTER_WORDS = (
-    "Cluster (empty: this process; local:N or tcp://HOST:8786: one task per account, subscription or "
-    "project; AWS then scans the organization)"
-)
+CLUSTER_WORDS = "Cluster (empty: this process; local:N or tcp://HOST:8786)"
 """The cluster field: where a sharded scan's tasks go (``auditor.providers.cluster``)."""
 
 

@@ -178,7 +178,10 @@ class ScanScreen(AuditorScreen):
                     + ("; anonymous (no credential)." if anonymous else ".")
                 )
             if cluster:
-                log.write_line(f"Cluster: {cluster} (one task per account, subscription or project).")
+                log.write_line(
+                    f"Cluster: {cluster} (one task per account, subscription or project"
+                    + ("; AWS: every account of the organization)." if provider == "aws" else ").")
+                )
             log.write_line(f"Benchmarks: {', '.join(benchmarks) or '(default for the provider)'}.")
         bar = self.query_one("#scan-progress", ProgressBar)
         bar.update(total=None, progress=0)
