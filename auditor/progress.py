@@ -9,6 +9,24 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class ShardCounts:
+    """A sharded scan's tasks across the cluster: ``done`` (collected), ``running`` (on a worker),
+    ``failed`` (lost or not finished: their checks are ERROR) of ``total``; the rest are queued."""
+
+    done: int
+    running: int
+    failed: int
+    total: int
+
+    @property
+    def queued(self) -> int:
+        return self.total - self.done - self.running - self.failed
+
+    def describe(self) -> str:
+        return f"shards {self.done} done, {self.running} running, {self.failed} failed of {self.total}"
+
+
+@dataclass(frozen=True)
 class ProgressEvent:
     """One unit of work finished: ``service`` in ``region`` ("global" for account-wide units).
 
@@ -25,6 +43,11 @@ class ProgressEvent:
     account: str = ""
     region_done: int = 0
     region_total: int = 0
+    shard: str = ""
+    """In a sharded scan (``--cluster``): this account's shard is now "running", "done" or "failed";
+    ``done``/``total`` then count finished shards and ``shards`` has the cluster-wide counts. Workers
+    collect in other processes, so their units are not reported one by one."""
+    shards: ShardCounts | None = None
 
 
 ProgressCallback = Callable[[ProgressEvent], None]

@@ -20,6 +20,8 @@ from auditor.cli.scan_options import (
     SnapshotOption,
     TimeoutOption,
     WorkersOption,
+    cluster_from,
+    cluster_option,
     evaluation_from,
     rate_limits_from,
     run_scan,
@@ -72,6 +74,7 @@ def scan_aws(
     timeout: TimeoutOption = None,
     rate_limits: RateLimitOption = None,
     quiet: QuietOption = False,
+    cluster: str | None = cluster_option("account of the organization (needs --organization)"),
 ) -> None:
     """Collect an AWS account (or every account of an organization) read-only; evaluate every AWS check."""
     from auditor.providers.aws import (
@@ -93,6 +96,12 @@ def scan_aws(
     )
     if (accounts or exclude_accounts) and not organization:
         raise typer.BadParameter("needs --organization", param_hint="--accounts/--exclude-accounts")
+    spec = cluster_from(cluster)
+    if spec is not None and not organization:
+        raise typer.BadParameter(
+            "needs --organization (one account is one shard: scan it without --cluster)",
+            param_hint="--cluster",
+        )
     options = AwsScanOptions(
         profile=profile,
         regions=tuple(regions),
@@ -107,9 +116,15 @@ def scan_aws(
         rate_limits=rate_limits_from(rate_limits),
     )
 
+    from auditor.providers.cluster import ClusterError
+
     def collect(progress: ProgressCallback | None) -> Sequence[Inventory]:
+        if spec is not None:
+            from auditor.providers.aws.shards import collect_aws_organization_on_cluster
+
+            return collect_aws_organization_on_cluster(options, spec, progress=progress)
         if options.organization:
             return collect_aws_organization(options, progress=progress)
         return [collect_aws(options, progress=progress)]
 
-    run_scan("AWS", collect, (AwsCollectionFailed,), evaluation, snapshot)
+    run_scan("AWS", collect, (AwsCollectionFailed, ClusterError), evaluation, snapshot)

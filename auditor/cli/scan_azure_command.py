@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -19,10 +21,16 @@ from auditor.cli.scan_options import (
     SnapshotOption,
     TimeoutOption,
     WorkersOption,
+    cluster_from,
+    cluster_option,
     evaluation_from,
     rate_limits_from,
     run_scan,
 )
+
+if TYPE_CHECKING:
+    from auditor.inventory import Inventory
+    from auditor.progress import ProgressCallback
 
 
 def scan_azure(
@@ -78,6 +86,7 @@ def scan_azure(
     timeout: TimeoutOption = None,
     rate_limits: RateLimitOption = None,
     quiet: QuietOption = False,
+    cluster: str | None = cluster_option("subscription"),
 ) -> None:
     """Collect Azure subscriptions read-only (Reader + Security Reader) and evaluate every Azure check."""
     from auditor.providers.azure import AzureCollectionFailed, AzureScanOptions, collect_azure
@@ -119,10 +128,14 @@ def scan_azure(
     except ValueError as error:
         hint = "--management-group" if str(error).startswith("management_group") else None
         raise typer.BadParameter(str(error), param_hint=hint) from error
-    run_scan(
-        "Azure",
-        lambda progress: collect_azure(options, progress=progress, credential=where.credential),
-        (AzureCollectionFailed,),
-        evaluation,
-        snapshot,
-    )
+    spec = cluster_from(cluster)
+    from auditor.providers.cluster import ClusterError
+
+    def collect(progress: ProgressCallback | None) -> Sequence[Inventory]:
+        if spec is not None:
+            from auditor.providers.azure.shards import collect_azure_on_cluster
+
+            return collect_azure_on_cluster(options, spec, progress=progress, credential=where.credential)
+        return collect_azure(options, progress=progress, credential=where.credential)
+
+    run_scan("Azure", collect, (AzureCollectionFailed, ClusterError), evaluation, snapshot)

@@ -10,6 +10,9 @@ that); otherwise Application Default Credentials, also against a private endpoin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import typer
 
 from auditor.cli.scan_options import (
@@ -24,10 +27,16 @@ from auditor.cli.scan_options import (
     SnapshotOption,
     TimeoutOption,
     WorkersOption,
+    cluster_from,
+    cluster_option,
     evaluation_from,
     rate_limits_from,
     run_scan,
 )
+
+if TYPE_CHECKING:
+    from auditor.inventory import Inventory
+    from auditor.progress import ProgressCallback
 
 
 def scan_gcp(
@@ -87,6 +96,7 @@ def scan_gcp(
     timeout: TimeoutOption = None,
     rate_limits: RateLimitOption = None,
     quiet: QuietOption = False,
+    cluster: str | None = cluster_option("project (and one per organization's SCC and per ancestor's sinks)"),
 ) -> None:
     """Collect GCP projects read-only (Application Default Credentials) and evaluate every GCP check."""
     from auditor.providers.gcp import GcpCollectionFailed, GcpEndpoints, GcpScanOptions, collect_gcp
@@ -135,10 +145,14 @@ def scan_gcp(
             else "--organization"
         )
         raise typer.BadParameter(message, param_hint=hint) from error
-    run_scan(
-        "GCP",
-        lambda progress: collect_gcp(options, progress=progress),
-        (GcpCollectionFailed,),
-        evaluation,
-        snapshot,
-    )
+    spec = cluster_from(cluster)
+    from auditor.providers.cluster import ClusterError
+
+    def collect(progress: ProgressCallback | None) -> Sequence[Inventory]:
+        if spec is not None:
+            from auditor.providers.gcp.shards import collect_gcp_on_cluster
+
+            return collect_gcp_on_cluster(options, spec, progress=progress)
+        return collect_gcp(options, progress=progress)
+
+    run_scan("GCP", collect, (GcpCollectionFailed, ClusterError), evaluation, snapshot)

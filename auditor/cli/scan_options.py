@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from auditor.cli.scan_commands import Evaluation
     from auditor.inventory import Inventory
     from auditor.progress import ProgressCallback
+    from auditor.providers.cluster import ClusterSpec
 
 JSON_HELP = "Write the scan result (findings, scores, scope, errors) as JSON to this file."
 BENCHMARK_HELP = (
@@ -65,6 +66,27 @@ def rate_limits_from(values: list[str] | None) -> tuple[tuple[str, float], ...]:
 
 
 TimeoutOption = Annotated[float | None, typer.Option("--timeout", min=1, help=TIMEOUT_HELP)]
+CLUSTER_HELP = (
+    "Shard the scan on a Dask cluster: one task per {unit}. tcp://HOST:8786 is a running scheduler "
+    "(`dask scheduler`, `dask worker tcp://HOST:8786`); local:N starts N worker processes here. Each worker "
+    "uses its own credentials. Default: this process alone."
+)
+
+
+def cluster_option(unit: str) -> Any:
+    return typer.Option(None, "--cluster", help=CLUSTER_HELP.format(unit=unit))
+
+
+def cluster_from(value: str | None) -> ClusterSpec | None:
+    """The --cluster value, or a usage error naming the forms it takes."""
+    if value is None:
+        return None
+    from auditor.providers.cluster import ClusterError, parse_cluster
+
+    try:
+        return parse_cluster(value)
+    except ClusterError as error:
+        raise typer.BadParameter(str(error), param_hint="--cluster") from error
 
 
 def evaluation_from(

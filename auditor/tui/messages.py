@@ -33,6 +33,10 @@ class ScanProgress(Message):
     total: int
     region_done: int
     region_total: int
+    shard: str = ""
+    """A sharded scan's shard state ("running", "done", "failed"), "" for a unit's progress."""
+    shards: str = ""
+    """The cluster-wide counts: "shards 3 done, 2 running, 0 failed of 10"."""
 
     @classmethod
     def of(cls, event: ProgressEvent) -> ScanProgress:
@@ -45,6 +49,8 @@ class ScanProgress(Message):
             event.total,
             event.region_done,
             event.region_total,
+            event.shard,
+            event.shards.describe() if event.shards is not None else "",
         )
 
     def can_replace(self, message: Message) -> bool:

@@ -187,3 +187,52 @@ async def test_an_azure_scan_reaches_an_emulator_through_the_endpoint_field(tmp_
             assert statuses["azure.defender.storage_accounts_plan_enabled"] == "FAIL"
         requests = emulator.requests
     assert requests and {r.method for r in requests} == {"GET"}
+
+
+async def test_the_cluster_field_shards_the_scan_and_the_log_shows_each_shard(tmp_path, monkeypatch):
+    """With ``local:2`` in the cluster field the live scan runs on a Dask LocalCluster of two worker
+    processes (as ``scan azure --cluster local:2``), one task per subscription: the log shows each shard
+    and the counts across the cluster, and the result is the one the same scan gives in this process."""
+    from textual.widgets import Input, Log, Select
+
+    from auditor.emulators.arm_server import ArmEmulator
+    from auditor.emulators.azure_seed import seed_azure
+    from tests.providers.azure.estate import DEV, ESTATE, PROD
+
+    monkeypatch.setenv("POSTURE_AUDITOR_HOME", str(tmp_path))
+    emulator = ArmEmulator()
+    assert ESTATE.azure is not None
+    seed_azure(ESTATE.azure, emulator)
+    results = []
+    with emulator:
+        monkeypatch.setenv("POSTURE_AUDITOR_AZURE_CA_BUNDLE", str(emulator.cert_path))
+        for cluster in ("", "local:2"):
+            app = AuditorApp()
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.press("s")
+                await pilot.pause()
+                screen = app.screen
+                screen.query_one("#scan-provider", Select).value = "azure"
+                await pilot.pause()
+                screen.query_one("#scan-endpoint", Input).value = emulator.url
+                screen.query_one("#scan-anonymous", Switch).value = True
+                screen.query_one("#scan-cluster", Input).value = cluster
+                screen.start_scan()
+                log_widget = screen.query_one("#scan-log", Log)
+                for _ in range(600):  # a local cluster takes a few seconds to start
+                    await pilot.pause(0.1)
+                    if any(line.startswith("Finished") for line in log_widget.lines):
+                        break
+                await pilot.pause(0.2)
+                result = app.state.result
+                assert result is not None and [s.account for s in result.scopes] == [PROD, DEV]
+                results.append(result)
+                log = "\n".join(screen.query_one("#scan-log", Log).lines)
+                if cluster:
+                    assert "Cluster: local:2" in log
+                    assert f"shard azure {PROD} done" in log and f"shard azure {DEV} done" in log
+                    assert "shards 2 done, 0 running, 0 failed of 2" in log
+                else:
+                    assert "shard " not in log
+    single, sharded = ({(f.id, f.status.value, f.message) for f in r.findings} for r in results)
+    assert sharded == single and any(status == "PASS" for _, status, _ in single)

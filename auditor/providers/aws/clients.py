@@ -5,12 +5,14 @@ the worker threads (botocore clients are thread-safe). Every client of a scan co
 session, so service models and endpoint rules are loaded once: the accounts of an organization are
 entered with their role's temporary credentials given to the caller's session per client, not with a
 session of their own (which would load every model again, per account). The endpoint is never
-overridden: botocore's own configuration (``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_<SERVICE>``, the
-profile) decides it.
+overridden here: botocore's own configuration (``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_<SERVICE>``, the
+profile) decides it, except on a cluster worker, which is given the scanning client's configured endpoint
+(``configured_endpoint``) so that it reads where the client discovered the accounts.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -65,6 +67,7 @@ class ClientPool:
         counter: ApiCallCounter,
         credentials: Mapping[str, str] | None = None,
         limiter: RateLimiter | None = None,
+        endpoint_url: str | None = None,
     ) -> None:
         self._session = session
         self._limiter = limiter if limiter is not None else RateLimiter("aws")
@@ -73,6 +76,7 @@ class ClientPool:
         self._guard = guard
         self._counter = counter
         self._credentials = dict(credentials or {})
+        self._endpoint = {"endpoint_url": endpoint_url} if endpoint_url else {}
         self._clients: dict[tuple[str, str], BaseClient] = {}
 
     @property
@@ -85,7 +89,15 @@ class ClientPool:
 
     def for_account(self, credentials: Mapping[str, str], counter: ApiCallCounter) -> ClientPool:
         """A pool calling with another account's credentials, through the same session and guard."""
-        return ClientPool(self._session, self._config, self._guard, counter, credentials, self._limiter)
+        return ClientPool(
+            self._session,
+            self._config,
+            self._guard,
+            counter,
+            credentials,
+            self._limiter,
+            self._endpoint.get("endpoint_url"),
+        )
 
     def client(self, service: str, region: str) -> Any:
         """The client for ``service`` in ``region`` (typed ``Any``: boto3 clients are generated)."""
@@ -97,7 +109,7 @@ class ClientPool:
             client = self._clients.get(key)
             if client is None:
                 client = self._session.client(
-                    service, region_name=region, config=self._config, **self._credentials
+                    service, region_name=region, config=self._config, **self._credentials, **self._endpoint
                 )
                 events = client.meta.events
                 # First on the generic event, so they run before every other handler of it (the
@@ -120,6 +132,18 @@ class ClientPool:
 
     def __len__(self) -> int:
         return len(self._clients)
+
+
+def configured_endpoint(session: boto3.Session) -> str | None:
+    """The endpoint every client of ``session`` goes to when one is configured for all services
+    (``AWS_ENDPOINT_URL`` or the profile's ``endpoint_url``), else None (AWS's own endpoints)."""
+    url = os.environ.get("AWS_ENDPOINT_URL")
+    if not url:
+        try:
+            url = session._session.get_scoped_config().get("endpoint_url")
+        except BotoCoreError:
+            url = None
+    return str(url) if url else None
 
 
 def open_session(profile: str | None) -> boto3.Session:

@@ -67,13 +67,7 @@ def collect_aws_organization(
     account not entered by then is not evaluated, with the reason; one part-way keeps what it has.
     """
     base = session if session is not None else open_session(options.profile)
-    management = ClientPool(
-        base,
-        client_config(options),
-        ReadOnlyGuard(declared_reads() + ORGANIZATION_READS),
-        ApiCallCounter(),
-        limiter=RateLimiter("aws", dict(options.rate_limits)),
-    )
+    management = management_clients(options, base)
     home = base.region_name or DEFAULT_REGION
     stop = stop if stop is not None else ScanStop(options.timeout)
     tracker = ProgressCounter(progress, planned={}, provider="aws")
@@ -94,6 +88,21 @@ def collect_aws_organization(
         else _not_entered(member, "organizations", "ListAccounts", *stop.describe_not_started("account"))
         for member, inventory in zip(members, collected, strict=True)
     ]
+
+
+def management_clients(
+    options: AwsScanOptions, session: boto3.Session, endpoint_url: str | None = None
+) -> ClientPool:
+    """The caller's client pool: the per-account reads, ListAccounts and AssumeRole; the members' pools
+    come from it (``ClientPool.for_account``). ``endpoint_url``: a cluster worker's, the client's."""
+    return ClientPool(
+        session,
+        client_config(options),
+        ReadOnlyGuard(declared_reads() + ORGANIZATION_READS),
+        ApiCallCounter(),
+        limiter=RateLimiter("aws", dict(options.rate_limits)),
+        endpoint_url=endpoint_url,
+    )
 
 
 class _Reclaim:
@@ -146,32 +155,54 @@ class _Entry:
         return inventory
 
     def _enter_and_collect(self, member: MemberAccount) -> AwsInventory:
-        """The caller's own account with its own credentials, any other through the role."""
-        if member.id == self.caller.account:
-            return self._collect(member, self.management.for_account({}, ApiCallCounter()))
-        if member.status != "ACTIVE":
-            why = f"the account is {member.status}, not ACTIVE"
-            return _not_entered(member, "organizations", "ListAccounts", "failed", member.status, why)
-        role_arn = f"arn:{self.caller.partition}:iam::{member.id}:role/{self.options.role_name}"
-        try:
-            [credentials] = self.pool.run([lambda: assume_role(self.management, self.home, role_arn)])
-        except ReadFailed as failure:
-            why_not = (failure.kind, failure.code, failure.message, role_arn)
-            return _not_entered(member, "sts", "AssumeRole", *why_not)
-        if credentials is None:
-            return _not_entered(member, "sts", "AssumeRole", *self.pool.stop.describe_not_started("account"))
-        return self._collect(member, self.management.for_account(credentials, ApiCallCounter()))
+        return collect_member(
+            self.options, self.management, self.home, self.caller, member, self.pool, self.tracker
+        )
 
-    def _collect(self, member: MemberAccount, clients: ClientPool) -> AwsInventory:
-        try:
-            inventory = collect_account(clients, self.options.regions, self.pool, self.tracker)
-        except AwsCollectionFailed as error:
-            return _not_entered(member, "ec2", "DescribeRegions", "failed", "", str(error))
-        if inventory is None:
-            return _not_entered(
-                member, "sts", "GetCallerIdentity", *self.pool.stop.describe_not_started("account")
-            )
-        return inventory.model_copy(update={"account_name": member.name})
+
+def collect_member(
+    options: AwsScanOptions,
+    management: ClientPool,
+    home: str,
+    caller: CallerIdentity,
+    member: MemberAccount,
+    pool: ScanPool,
+    tracker: ProgressCounter,
+) -> AwsInventory:
+    """One member account on ``pool``: the caller's own account with its own credentials, any other
+    through ``options.role_name`` (sts:AssumeRole with ``management``'s credentials). An account that
+    cannot be entered is an inventory with ``entry_error``. A sharded scan runs this on a cluster worker
+    for one account, with the worker's own credential chain (``auditor.providers.aws.shards``)."""
+    if member.id == caller.account:
+        return _collect(options, member, management.for_account({}, ApiCallCounter()), pool, tracker)
+    if member.status != "ACTIVE":
+        why = f"the account is {member.status}, not ACTIVE"
+        return _not_entered(member, "organizations", "ListAccounts", "failed", member.status, why)
+    role_arn = f"arn:{caller.partition}:iam::{member.id}:role/{options.role_name}"
+    try:
+        [credentials] = pool.run([lambda: assume_role(management, home, role_arn)])
+    except ReadFailed as failure:
+        why_not = (failure.kind, failure.code, failure.message, role_arn)
+        return _not_entered(member, "sts", "AssumeRole", *why_not)
+    if credentials is None:
+        return _not_entered(member, "sts", "AssumeRole", *pool.stop.describe_not_started("account"))
+    return _collect(options, member, management.for_account(credentials, ApiCallCounter()), pool, tracker)
+
+
+def _collect(
+    options: AwsScanOptions,
+    member: MemberAccount,
+    clients: ClientPool,
+    pool: ScanPool,
+    tracker: ProgressCounter,
+) -> AwsInventory:
+    try:
+        inventory = collect_account(clients, options.regions, pool, tracker)
+    except AwsCollectionFailed as error:
+        return _not_entered(member, "ec2", "DescribeRegions", "failed", "", str(error))
+    if inventory is None:
+        return _not_entered(member, "sts", "GetCallerIdentity", *pool.stop.describe_not_started("account"))
+    return inventory.model_copy(update={"account_name": member.name})
 
 
 def list_accounts(pool: ClientPool, region: str) -> list[MemberAccount]:

@@ -77,19 +77,44 @@ def collect_azure(
     shared = counter.snapshot("")  # listing the subscriptions: counted with the first inventory
     ordered = sorted(subscriptions, key=lambda s: s.id)
     collected = [
-        AzureInventory(
-            subscription_id=s.id,
-            tenant_id=s.tenant_id,
-            display_name=s.display_name,
-            collected_at=collected_at,
-            locations=_locations(values[s.id]),
-            errors=sorted(errors[s.id], key=_error_order),
-            api_calls=_merged(counter.snapshot(s.id), shared if s is ordered[0] else {}),
-            **values[s.id],
+        subscription_inventory(
+            s,
+            collected_at,
+            values[s.id],
+            errors[s.id],
+            _merged(counter.snapshot(s.id), shared if s is ordered[0] else {}),
         )
         for s in ordered
     ]
     return scope.with_not_entered(collected)
+
+
+def subscription_inventory(
+    subscription: Subscription,
+    collected_at: datetime,
+    values: dict[str, Any],
+    errors: list[CollectionError],
+    api_calls: dict[str, int],
+) -> AzureInventory:
+    """One subscription's inventory from what its units read (a cluster worker builds it the same way)."""
+    return AzureInventory(
+        subscription_id=subscription.id,
+        tenant_id=subscription.tenant_id,
+        display_name=subscription.display_name,
+        collected_at=collected_at,
+        locations=_locations(values),
+        errors=sorted(errors, key=_error_order),
+        api_calls=api_calls,
+        **values,
+    )
+
+
+def collect_subscriptions(
+    clients: ClientPool, pool: ScanPool, subscriptions: list[Subscription]
+) -> tuple[dict[str, dict[str, Any]], dict[str, list[CollectionError]]]:
+    """Every unit of ``subscriptions`` on ``pool`` (a cluster worker: one subscription), without the
+    links between subscriptions (``share_dns_policy_links``, made once every subscription is in)."""
+    return _collect(clients, pool, subscriptions, None)
 
 
 def _collect(

@@ -63,6 +63,18 @@ def collect_gcp(
                 f"the scan stopped before the projects were listed: {stop.describe()[2]}"
             )
         collected = _collect(runtime, pool, projects, progress, options.organization or "")
+    return assemble(projects, collected_at, collected, counter.snapshot)
+
+
+def assemble(
+    projects: list[ProjectScope],
+    collected_at: datetime,
+    collected: tuple[Values, Errors, Values, Errors],
+    calls_of: Callable[..., dict[str, int]],
+) -> list[GcpInventory]:
+    """One inventory per project from what the units read (``run_work``'s four maps) and the calls made
+    for each target (``calls_of(*targets)``, summed): the single-process scan and the cluster's client
+    both end here."""
     project_values, project_errors, shared_values, shared_errors = collected
     # Calls made for an organization (SCC) or an ancestor (its sinks) are counted once, on the first
     # scanned project that has it; the project lookup ("") on the first project.
@@ -75,7 +87,7 @@ def collect_gcp(
     def calls(project: ProjectScope) -> dict[str, int]:
         """The project's own calls and the shared calls it is the first to need, so the scan's total is
         the sum over its inventories."""
-        return counter.snapshot(project.project_id, *(t for t, p in first.items() if p == project.project_id))
+        return calls_of(project.project_id, *(t for t, p in first.items() if p == project.project_id))
 
     return [
         _inventory(p, collected_at, project_values, project_errors, shared_values, shared_errors, calls(p))
@@ -97,14 +109,49 @@ def _collect(
     """Every unit of every project, the SCC units of their organizations and the sinks of their
     ancestors, on the scan's pool. The shared values and errors are keyed by organization id (SCC) and by
     ancestor name ('folders/F', 'organizations/O')."""
+    organizations, ancestors = shared_targets(projects)
+    work = [work for project in projects for work in project_work(project.project_id)]
+    work += [work for org in organizations for work in organization_work(org)]
+    work += [work for ancestor in ancestors for work in ancestor_work(ancestor)]
+    project_ids = [p.project_id for p in projects]
+    return run_work(runtime, pool, work, progress, organization, project_ids, organizations, ancestors)
+
+
+Work = tuple[Unit, str, str]
+"""(unit, the project its datasets belong to or "", the project, organization or ancestor it reads)."""
+
+
+def shared_targets(projects: list[ProjectScope]) -> tuple[list[str], list[str]]:
+    """The organizations (their SCC) and the ancestors (their sinks) the projects share, each read once."""
     organizations = sorted({p.organization_id for p in projects if p.organization_id})
     ancestors = sorted({a for p in projects for a in p.ancestors or ()})
+    return organizations, ancestors
 
-    work: list[tuple[Unit, str, str]] = [
-        (u, p.project_id, p.project_id) for p in projects for u in PROJECT_UNITS
-    ]
-    work += [(u, "", org) for org in organizations for u in ORGANIZATION_UNITS]
-    work += [(u, "", ancestor) for ancestor in ancestors for u in ANCESTOR_UNITS]
+
+def project_work(project: str) -> list[Work]:
+    return [(unit, project, project) for unit in PROJECT_UNITS]
+
+
+def organization_work(organization: str) -> list[Work]:
+    return [(unit, "", organization) for unit in ORGANIZATION_UNITS]
+
+
+def ancestor_work(ancestor: str) -> list[Work]:
+    return [(unit, "", ancestor) for unit in ANCESTOR_UNITS]
+
+
+def run_work(
+    runtime: Runtime,
+    pool: ScanPool,
+    work: list[Work],
+    progress: ProgressCallback | None,
+    organization: str,
+    projects: list[str],
+    organizations: list[str],
+    ancestors: list[str],
+) -> tuple[Values, Errors, Values, Errors]:
+    """Run ``work`` on the pool; the values and errors by project, and by organization or ancestor (a
+    cluster worker runs one project's work, or one organization's, or one ancestor's)."""
 
     def progress_key(unit: Unit, target: str) -> str:
         """Progress rows: one per project, one per organization (its SCC units), one per ancestor."""
@@ -123,8 +170,8 @@ def _collect(
 
         return run
 
-    project_values: dict[str, dict[str, Any]] = {p.project_id: {} for p in projects}
-    project_errors: dict[str, list[CollectionError]] = {p.project_id: [] for p in projects}
+    project_values: dict[str, dict[str, Any]] = {p: {} for p in projects}
+    project_errors: dict[str, list[CollectionError]] = {p: [] for p in projects}
     org_values: dict[str, dict[str, Any]] = {t: {} for t in (*organizations, *ancestors)}
     org_errors: dict[str, list[CollectionError]] = {t: [] for t in (*organizations, *ancestors)}
     jobs = [job(*w) for w in work]

@@ -1,5 +1,8 @@
 """The scan screen: choose what to scan, run it in a thread worker, watch progress, cancel.
 
+With a cluster (``local:N`` or a scheduler address) the scan is sharded on Dask, one task per account,
+subscription or project, and the progress shows each shard as it runs, finishes or fails.
+
 A finished scan is saved to the history database and posted to the app as ``ScanLoaded`` (every
 screen then shows it). Failures (``AwsCollectionFailed``, a bad benchmark, anything) end the worker
 in the ERROR state, which this screen turns into a notification. Cancel stops the collection through
@@ -19,7 +22,7 @@ from textual.widgets import Button, Input, Label, Log, ProgressBar, Select, Sele
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from auditor.benchmarks import available_benchmarks
-from auditor.providers.live import ENDPOINT_WORDS, GROUP_WORDS, SCOPE_WORDS
+from auditor.providers.live import CLUSTER_WORDS, ENDPOINT_WORDS, GROUP_WORDS, SCOPE_WORDS
 from auditor.tui.messages import ScanLoaded, ScanProgress
 from auditor.tui.screens.base import AuditorScreen
 from auditor.tui.screens.scan_progress import ScanProgressPanel
@@ -83,6 +86,8 @@ class ScanScreen(AuditorScreen):
                     anonymous_row.display = False
                     yield Switch(value=False, id="scan-anonymous")
                     yield Label("Anonymous: no credential (an emulator on a loopback endpoint only)")
+                yield Label(CLUSTER_WORDS, id="scan-cluster-label")
+                yield Input(placeholder="e.g. local:2 or tcp://scheduler:8786", id="scan-cluster")
                 yield Label("Benchmarks (none ticked: the provider's current CIS and the module baseline)")
                 yield SelectionList[str](
                     *((name, name, False) for name in available_benchmarks()),
@@ -149,6 +154,7 @@ class ScanScreen(AuditorScreen):
         group = self.query_one("#scan-group", Input).value.strip() or None
         endpoint = self.query_one("#scan-endpoint", Input).value.strip() or None
         anonymous = self.query_one("#scan-anonymous", Switch).value
+        cluster = self.query_one("#scan-cluster", Input).value.strip() or None
         benchmarks = list(self.query_one("#scan-benchmarks", SelectionList).selected)
         log = self.query_one("#scan-log", Log)
         log.clear()
@@ -171,6 +177,11 @@ class ScanScreen(AuditorScreen):
                     f"Endpoint: {endpoint or '(from the environment)'}"
                     + ("; anonymous (no credential)." if anonymous else ".")
                 )
+            if cluster:
+                log.write_line(
+                    f"Cluster: {cluster} (one task per account, subscription or project"
+                    + ("; AWS: every account of the organization)." if provider == "aws" else ").")
+                )
             log.write_line(f"Benchmarks: {', '.join(benchmarks) or '(default for the provider)'}.")
         bar = self.query_one("#scan-progress", ProgressBar)
         bar.update(total=None, progress=0)
@@ -182,7 +193,7 @@ class ScanScreen(AuditorScreen):
 
         self._stop = ScanStop()
         self._worker = self.run_scan(
-            demo, provider, profile, regions, benchmarks, self._stop, group, (endpoint, anonymous)
+            demo, provider, profile, regions, benchmarks, self._stop, group, (endpoint, anonymous), cluster
         )
 
     @on(Button.Pressed, "#scan-cancel")
@@ -210,6 +221,7 @@ class ScanScreen(AuditorScreen):
         stop: ScanStop,
         group: str | None = None,
         endpoint: tuple[str | None, bool] = (None, False),
+        cluster: str | None = None,
     ) -> None:
         worker = get_current_worker()
         try:
@@ -218,7 +230,7 @@ class ScanScreen(AuditorScreen):
 
                 result, source = run_demo_scan(self._progress_callback(worker), stop), "demo"
             else:
-                scan = (provider, profile, regions, benchmark_ids, group, endpoint)
+                scan = (provider, profile, regions, benchmark_ids, group, endpoint, cluster)
                 result, source = self._live_scan(worker, stop, *scan), "live"
             if worker.is_cancelled:
                 return
@@ -246,6 +258,7 @@ class ScanScreen(AuditorScreen):
         benchmark_ids: list[str],
         group: str | None = None,
         endpoint: tuple[str | None, bool] = (None, False),
+        cluster: str | None = None,
     ) -> ScanResult:
         from auditor.benchmarks import default_benchmarks, load_benchmark
         from auditor.engine import build_scan_result
@@ -262,6 +275,7 @@ class ScanScreen(AuditorScreen):
             group=group,
             endpoint=endpoint[0],
             anonymous=endpoint[1],
+            cluster=cluster,
         )
         chosen = benchmark_ids or list(default_benchmarks([provider]))
         return build_scan_result(
@@ -288,9 +302,11 @@ class ScanScreen(AuditorScreen):
             return
         self.query_one("#scan-progress", ProgressBar).update(total=message.total, progress=message.done)
         self.query_one(ScanProgressPanel).show(message)
-        self.query_one("#scan-log", Log).write_line(
-            clean(f"[{message.done}/{message.total}] {message.provider} {message.region} {message.service}")
-        )
+        if message.shard:  # a sharded scan: which shard changed, and the counts across the cluster
+            line = f"shard {message.provider} {message.account} {message.shard} · {message.shards}"
+        else:
+            line = f"[{message.done}/{message.total}] {message.provider} {message.region} {message.service}"
+        self.query_one("#scan-log", Log).write_line(clean(line))
 
     def _finished(self, result: ScanResult, source: str, scan_id: int | None, problem: str) -> None:
         bar = self.query_one("#scan-progress", ProgressBar)
