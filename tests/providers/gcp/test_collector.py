@@ -133,7 +133,8 @@ def test_every_service_is_collected_across_pages(gcp):
     assert [(c.name, c.target_kind, c.state) for c in prod.organization_vpc_flow_logs_configs] == [
         ("organizations/123456789/locations/global/vpcFlowLogsConfigs/org-wide", "organization", "DISABLED")
     ]
-    assert inventories["shop-dev"].organization_vpc_flow_logs_configs == prod.organization_vpc_flow_logs_configs
+    dev = inventories["shop-dev"]
+    assert dev.organization_vpc_flow_logs_configs == prod.organization_vpc_flow_logs_configs
     assert prod.ancestors == ["folders/77", "organizations/123456789"]
     assert inventories["shop-dev"].ancestors == ["organizations/123456789"]
     org_sinks = {s.name: s.include_children for s in prod.ancestor_sinks["organizations/123456789"]}
