@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from auditor.history.errors import HistoryError
 
@@ -60,14 +60,13 @@ class HistoryLocation:
         if self.url is None:
             return []
         found: set[str] = set()
-        parts = urlsplit(self.url)
-        userinfo, at, _hosts = parts.netloc.rpartition("@")
-        if at and ":" in userinfo:
+        _prefix, userinfo, rest = _split_userinfo(self.url)
+        if userinfo is not None and ":" in userinfo:
             raw = userinfo.partition(":")[2]
             found.update({raw, unquote(raw)})
-        for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        for key, value in parse_qsl(rest.partition("?")[2], keep_blank_values=True):
             if key.lower() in _SECRET_QUERY_KEYS:
-                found.add(value)
+                found.update({value, quote(value, safe="")})
         return sorted((secret for secret in found if secret), key=len, reverse=True)
 
     def scrub(self, text: str) -> str:
@@ -105,8 +104,7 @@ def parse_history_url(text: str) -> HistoryLocation:
     match = _URL_SCHEME.match(text)
     scheme = match.group("scheme").lower() if match else ""
     if scheme in _POSTGRESQL_SCHEMES:
-        parts = urlsplit(text)
-        if not parts.netloc and not parts.path.strip("/") and not parts.query:
+        if not text[match.end() if match else 0 :].strip("/"):
             raise HistoryError(f"{redact_url(text)}: a PostgreSQL history URL needs a host or a database")
         return HistoryLocation("postgresql", url=text)
     if scheme == "sqlite":
@@ -120,7 +118,10 @@ def parse_history_url(text: str) -> HistoryLocation:
 
 
 def _sqlite_path(text: str) -> Path:
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as error:
+        raise HistoryError(f"{text}: not a valid sqlite: URL ({error})") from error
     if parts.netloc not in ("", "localhost"):
         raise HistoryError(f"{text}: a sqlite: URL names a local file (sqlite:///path), not a host")
     path = unquote(parts.path)
@@ -132,21 +133,33 @@ def _sqlite_path(text: str) -> Path:
 
 
 def redact_url(url: str) -> str:
-    """The URL with its password (in the user info or a ``password=`` parameter) replaced by ``***``."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return REDACTED
-    netloc = parts.netloc
-    userinfo, at, hosts = netloc.rpartition("@")
-    if at and ":" in userinfo:
-        netloc = f"{userinfo.partition(':')[0]}:{REDACTED}@{hosts}"
-    query = parts.query
-    if query:
+    """The URL with its password (in the user info or a ``password=`` parameter) replaced by ``***``.
+
+    The user info is read as libpq reads it: what comes before an ``@`` in the part up to the first
+    ``/`` (the last ``@`` there, so a password holding an unescaped ``@`` is hidden whole). A password
+    should be percent-encoded in a URL, or better kept out of it (``PGPASSWORD``, ``~/.pgpass``)."""
+    prefix, userinfo, rest = _split_userinfo(url)
+    shown = prefix
+    if userinfo is not None:
+        shown += f"{userinfo.partition(':')[0]}:{REDACTED}@" if ":" in userinfo else f"{userinfo}@"
+    head, question, query = rest.partition("?")
+    if question:
         pairs = parse_qsl(query, keep_blank_values=True)
         if any(key.lower() in _SECRET_QUERY_KEYS for key, _ in pairs):
             query = urlencode(
                 [(key, REDACTED if key.lower() in _SECRET_QUERY_KEYS else value) for key, value in pairs],
                 safe="*",
             )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    return shown + head + question + query
+
+
+def _split_userinfo(url: str) -> tuple[str, str | None, str]:
+    """``scheme://``, the user info (None when there is none) and the rest (host, path, query)."""
+    scheme, slashes, remainder = url.partition("://")
+    if not slashes:
+        return "", None, url
+    authority = remainder.split("/", 1)[0]
+    at = authority.rfind("@")
+    if at < 0:
+        return scheme + slashes, None, remainder
+    return scheme + slashes, remainder[:at], remainder[at + 1 :]
