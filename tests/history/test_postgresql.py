@@ -81,3 +81,43 @@ def test_ids_come_from_identity_columns_and_figures_are_doubles(postgresql_serve
         " AND column_name IN ('control_ratio', 'weighted_score', 'coverage', 'score', 'pass_mark')",
     )
     assert doubles == [("double precision",)]
+
+
+def test_psycopg_is_loaded_only_when_a_postgresql_history_is_used(tmp_path, postgresql_server):
+    """`auditor --help` and a SQLite history never import the driver (the --help budget, docs/history.md)."""
+    import subprocess
+    import sys
+
+    url = postgresql_server.new_database()
+    script = (
+        "import sys\n"
+        "import auditor.cli.main\n"
+        "from auditor.history import HistoryStore\n"
+        f"HistoryStore({str(tmp_path / 'h.sqlite3')!r}).scan_ids()\n"
+        "print('psycopg' in sys.modules)\n"
+        f"HistoryStore({url!r}).scan_ids()\n"
+        "print('psycopg' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["False", "True"]
+
+
+def test_once_made_a_writer_needs_select_insert_update_and_a_reader_select(postgresql_server):
+    """The grants docs/history.md names: the owner makes the tables once; others are granted rights."""
+    url = postgresql_server.new_database()
+    database = url.rsplit("/", 1)[1]
+    HistoryStore(url).save(RESULT, [])
+    roles = {"writer": "SELECT, INSERT, UPDATE", "reader": "SELECT"}
+    for role, rights in roles.items():
+        postgresql_server.admin(f"CREATE ROLE {role}_{database} LOGIN PASSWORD '{role}-pw'")
+        raw.execute(url, f"GRANT {rights} ON ALL TABLES IN SCHEMA public TO {role}_{database}")
+    writer = postgresql_server.url(database, user=f"writer_{database}", password="writer-pw")
+    reader = postgresql_server.url(database, user=f"reader_{database}", password="reader-pw")
+    assert HistoryStore(writer).save(RESULT, []) == 2
+    assert HistoryStore(reader, create=False).scan_ids() == [1, 2]
+    with pytest.raises(HistoryError, match="not allowed") as caught:
+        HistoryStore(reader).save(RESULT, [])
+    assert "reader-pw" not in str(caught.value)
+    assert HistoryStore(url).scan_ids() == [1, 2]
