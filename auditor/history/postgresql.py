@@ -106,15 +106,16 @@ class PostgresBackend(Backend):
         """A short autocommit connection (transactions are explicit); driver errors become
         ``HistoryError`` naming the redacted URL."""
         psycopg = _driver(self.where)
-        db: psycopg.Connection[Any] | None = None
         try:
             db = psycopg.connect(self.location.url or "", autocommit=True, **self._defaults(psycopg))
+        except psycopg.Error as error:
+            raise HistoryError(f"{self.where}: {self._describe(error, connecting=True)}") from error
+        try:
             yield PostgresConnection(db)
         except psycopg.Error as error:
-            raise HistoryError(f"{self.where}: {self._describe(error)}") from error
+            raise HistoryError(f"{self.where}: {self._describe(error, connecting=False)}") from error
         finally:
-            if db is not None:
-                db.close()
+            db.close()
 
     def tables(self, db: Connection) -> set[str]:
         return {row[0] for row in db.execute(_RELATIONS).fetchall()}
@@ -134,20 +135,23 @@ class PostgresBackend(Backend):
             defaults["application_name"] = "posture-auditor"
         return defaults
 
-    def _describe(self, error: Exception) -> str:
+    def _describe(self, error: Exception, *, connecting: bool) -> str:
         text = self._text(error)
         sqlstate = getattr(error, "sqlstate", None)
         if sqlstate == "55P03":  # lock_not_available: lock_timeout ran out
             return f"the history is busy (another writer held it for {LOCK_TIMEOUT_SECONDS:.0f} s): {text}"
         if sqlstate == "42501":  # insufficient_privilege
             return f"not allowed: {text} (the user needs to own the history's tables, or be granted them)"
-        if type(error).__name__ == "OperationalError" and sqlstate is None:
+        if connecting:
             hint = ""
             if "password authentication failed" in text or "no password supplied" in text:
                 hint = " (wrong user or password: check the URL, PGPASSWORD or ~/.pgpass)"
             elif "does not exist" in text and "database" in text:
                 hint = " (create it first: createdb, or CREATE DATABASE ... OWNER ...)"
             return f"cannot connect to the history database: {text}{hint}"
+        lost = sqlstate is None or sqlstate.startswith(("08", "57"))  # no answer, or the server ended it
+        if lost and isinstance(error, _driver(self.where).OperationalError):
+            return f"the connection to the history database was lost: {text}"
         return f"history database error: {text}"
 
     def _text(self, error: Exception) -> str:

@@ -14,6 +14,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from auditor.history.connection import LOCK_TIMEOUT_SECONDS, Backend, Connection, Cursor
@@ -66,7 +67,8 @@ class SqliteBackend(Backend):
     dialect: Dialect = "sqlite"
 
     @property
-    def path(self) -> Any:
+    def path(self) -> Path:
+        assert self.location.path is not None  # a SQLite location always has its file
         return self.location.path
 
     def open(self, *, create: bool) -> None:

@@ -121,3 +121,18 @@ def test_once_made_a_writer_needs_select_insert_update_and_a_reader_select(postg
         HistoryStore(reader).save(RESULT, [])
     assert "reader-pw" not in str(caught.value)
     assert HistoryStore(url).scan_ids() == [1, 2]
+
+
+def test_a_server_that_goes_away_mid_operation_is_said_so(postgresql_server):
+    url = postgresql_server.new_database()
+    database = url.rsplit("/", 1)[1]
+    store = HistoryStore(url)
+    lost = pytest.raises(HistoryError, match="connection to the history database was lost")
+    with lost as caught, store.connect() as db:
+        postgresql_server.admin(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            f" WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+        )
+        db.execute("SELECT 1")
+    assert str(caught.value).startswith(f"{store.where}: ") and PASSWORD not in str(caught.value)
+    assert store.scan_ids() == []  # the next operation connects again
