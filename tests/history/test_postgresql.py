@@ -136,3 +136,23 @@ def test_a_server_that_goes_away_mid_operation_is_said_so(postgresql_server):
         db.execute("SELECT 1")
     assert str(caught.value).startswith(f"{store.where}: ") and PASSWORD not in str(caught.value)
     assert store.scan_ids() == []  # the next operation connects again
+
+
+def test_a_writer_that_waits_past_the_lock_timeout_fails_saying_the_history_is_busy(
+    postgresql_server, monkeypatch
+):
+    import psycopg
+
+    from auditor.history import postgresql
+
+    url = postgresql_server.new_database()
+    store = HistoryStore(url)
+    monkeypatch.setattr(postgresql, "LOCK_TIMEOUT_SECONDS", 0.5)
+    with psycopg.connect(url) as other:  # another writer, holding the lock in an open transaction
+        other.execute("LOCK TABLE scans IN EXCLUSIVE MODE")
+        with pytest.raises(HistoryError, match="the history is busy") as caught:
+            store.save(RESULT, [])
+        other.rollback()
+    assert PASSWORD not in str(caught.value)
+    assert store.scan_ids() == []
+    assert store.save(RESULT, []) >= 1  # free again: the next save lands
