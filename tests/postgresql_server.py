@@ -75,7 +75,7 @@ def _binaries() -> Path | None:
     return Path(candidates[-1]).parent if candidates else None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -108,7 +108,8 @@ def postgresql_server() -> Iterator[PostgresServer]:
         if runuser is None:
             _unavailable("running as root needs the 'postgres' user and runuser to start a cluster")
         run_as = [str(runuser), "-u", "postgres", "--"]
-    root = Path(tempfile.mkdtemp(prefix="posture-auditor-pg-"))
+    # as root, the cluster's directory must be reachable by 'postgres': /tmp, whatever TMPDIR says
+    root = Path(tempfile.mkdtemp(prefix="posture-auditor-pg-", dir="/tmp" if run_as else None))
     data, log, pwfile = root / "data", root / "server.log", root / "password"
     pwfile.write_text(PASSWORD + "\n")
     if run_as:
@@ -125,7 +126,7 @@ def postgresql_server() -> Iterator[PostgresServer]:
             _unavailable(f"initdb failed: {init.stderr.strip() or init.stdout.strip()}")
         port = 0
         for _attempt in range(3):  # a port taken between the probe and the start: try another
-            port = _free_port()
+            port = free_port()
             options = (
                 f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' -c fsync=off "
                 "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"

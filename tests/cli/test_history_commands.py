@@ -9,7 +9,7 @@ from auditor.history import HISTORY_URL_ENV, HOME_ENV, HistoryStore, history_loc
 from auditor.model import Finding, Severity, Status, finding_id
 from auditor.scan_result import ScanResult, ScanScope
 from tests.history import raw
-from tests.postgresql_server import PASSWORD, _free_port
+from tests.postgresql_server import PASSWORD, free_port
 
 runner = CliRunner()
 ACCOUNT = "111122223333"
@@ -235,7 +235,7 @@ def test_an_empty_store_says_no_scans_and_is_not_created(history_url, store_env)
 
 @pytest.mark.parametrize("command", [["history"], ["diff"], ["history", "--json"]])
 def test_an_unreachable_server_exits_1_naming_the_url_without_its_password(env, command):
-    port = _free_port()
+    port = free_port()
     url = f"postgresql://auditor:hunter2-secret@127.0.0.1:{port}/posture"
     result = runner.invoke(app, [*command, "--history-url", url], env=env)
     assert result.exit_code == 1

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from auditor.cli.main import app
 from auditor.history import HISTORY_URL_ENV, HOME_ENV, HistoryStore, history_location
 from tests.cli.test_scan_commands import _snapshot
-from tests.postgresql_server import _free_port
+from tests.postgresql_server import free_port
 
 runner = CliRunner()
 
@@ -69,7 +69,7 @@ def test_scan_report_and_quiz_use_the_store_given(history_url, env, tmp_path):
 
 
 def _unreachable() -> str:
-    return f"postgresql://auditor:hunter2-secret@127.0.0.1:{_free_port()}/posture"
+    return f"postgresql://auditor:hunter2-secret@127.0.0.1:{free_port()}/posture"
 
 
 def test_an_unreachable_history_loses_nothing_else_and_exits_1(env, tmp_path):

@@ -9,7 +9,7 @@ import pytest
 from auditor.history import HistoryError, HistoryStore
 from tests.history import raw
 from tests.history.builders import RESULT
-from tests.postgresql_server import PASSWORD, _free_port
+from tests.postgresql_server import PASSWORD, free_port
 
 
 def _refused(url: str) -> str:
@@ -21,7 +21,7 @@ def _refused(url: str) -> str:
 
 
 def test_an_unreachable_server_is_a_clear_error_naming_the_redacted_url():
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     message = _refused(f"postgresql://auditor:wrong-Secret@127.0.0.1:{port}/posture")
     assert message.startswith(f"postgresql://auditor:***@127.0.0.1:{port}/posture: cannot connect")
     assert "Connection refused" in message

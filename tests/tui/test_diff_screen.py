@@ -15,7 +15,7 @@ from auditor.model import Status
 from auditor.scan_result import ScanResult
 from auditor.tui.app import AuditorApp
 from auditor.tui.screens.diff import DiffScreen
-from tests.postgresql_server import PASSWORD, _free_port
+from tests.postgresql_server import PASSWORD, free_port
 from tests.tui.screen_reading import screen_text, settle, wait_loaded
 
 INJECTION = "[bold red]x[/]\x1b[2J"
@@ -136,7 +136,7 @@ async def test_the_environment_variable_gives_the_app_its_store(
 
 
 async def test_an_unreachable_history_server_is_said_on_the_screen_without_its_password(scan_file: Path):
-    port = _free_port()
+    port = free_port()
     url = f"postgresql://auditor:{PASSWORD.replace('@', '%40').replace(':', '%3A')}@127.0.0.1:{port}/posture"
     app = AuditorApp(scan_file=scan_file, history=url)
     async with app.run_test(size=(160, 48)) as pilot:
