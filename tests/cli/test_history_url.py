@@ -158,3 +158,16 @@ def test_no_history_needs_no_usable_history(env, tmp_path):
         env={**env, HISTORY_URL_ENV: "mysql://nowhere/at-all"},
     )
     assert result.exit_code == 3, result.output
+
+
+def test_the_sqlite_url_form_names_the_same_file_as_its_path(env, tmp_path):
+    path = tmp_path / "team" / "history.sqlite3"
+    result = runner.invoke(
+        app,
+        ["scan", "--from-snapshot", str(_snapshot(tmp_path)), "-q", "--history-url", f"sqlite://{path}"],
+        env=env,
+    )
+    assert result.exit_code == 3, result.output
+    assert HistoryStore(path, create=False).scan_ids() == [1]
+    listed = runner.invoke(app, ["history", "--json", "--history-url", f"sqlite://{path}"], env=env)
+    assert json.loads(listed.output)["path"] == str(path)
