@@ -1,14 +1,15 @@
 """Training records: quiz attempts, their answers and each operator's spaced-repetition state.
 
-The tables live in the scan history database (``auditor.history.default_history_path()``, so
-``POSTURE_AUDITOR_HOME`` moves both). Opening an ``AttemptStore`` first opens a ``HistoryStore`` on the
-same file: that validates the file (a garbage or foreign file raises ``HistoryError`` and is left
-untouched), switches it to WAL and creates ``schema_version``, so the history keeps accepting the file.
-Then the quiz tables are created when absent:
+The tables live in the scan history (``auditor.history``: the same SQLite file or PostgreSQL database,
+chosen by ``--history-url`` / ``POSTURE_AUDITOR_HISTORY_URL``, else ``POSTURE_AUDITOR_HOME``). They are
+part of the history's versioned schema (``auditor.history.schema``, migrations 2 and 3); opening an
+``AttemptStore`` opens a ``HistoryStore`` on the same location, which validates it (a garbage or
+foreign store raises ``HistoryError`` and is left untouched) and migrates it:
 
 - ``quiz_attempts``: id, operator, started_at, finished_at, bank_id, seed, score, passed, pass_mark,
   per_section (JSON {section: score}), mode ('quiz' or 'practice');
-- ``quiz_answers``: attempt_id, question_id, section, score, correct, given (JSON), expected (JSON);
+- ``quiz_answers``: attempt_id, question_id, section, score, correct, given (JSON), expected (JSON),
+  position (the answer's place in the attempt);
 - ``quiz_reviews``: operator, question_id, state (the ``ReviewState`` JSON), due.
 
 ``training_record_csv(attempts)`` is the CSV of the training record; every cell starting with
@@ -20,57 +21,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+import os
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from auditor.history import HistoryStore
+from auditor.history import HistoryLocation, HistoryStore
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from quiz.engine import QuizResult
     from quiz.scheduling import ReviewState
 
 Mode = Literal["quiz", "practice"]
-
-QUIZ_TABLES = """
-CREATE TABLE IF NOT EXISTS quiz_attempts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    operator TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    finished_at TEXT NOT NULL,
-    bank_id TEXT NOT NULL,
-    seed INTEGER,
-    score REAL NOT NULL,
-    passed INTEGER NOT NULL,
-    pass_mark REAL NOT NULL,
-    per_section TEXT NOT NULL,
-    mode TEXT NOT NULL CHECK (mode IN ('quiz', 'practice'))
-);
-CREATE INDEX IF NOT EXISTS quiz_attempts_operator ON quiz_attempts (operator, id);
-CREATE TABLE IF NOT EXISTS quiz_answers (
-    attempt_id INTEGER NOT NULL REFERENCES quiz_attempts (id) ON DELETE CASCADE,
-    question_id TEXT NOT NULL,
-    section TEXT NOT NULL,
-    score REAL NOT NULL,
-    correct INTEGER NOT NULL,
-    given TEXT NOT NULL,
-    expected TEXT NOT NULL,
-    PRIMARY KEY (attempt_id, question_id)
-);
-CREATE TABLE IF NOT EXISTS quiz_reviews (
-    operator TEXT NOT NULL,
-    question_id TEXT NOT NULL,
-    state TEXT NOT NULL,
-    due TEXT NOT NULL,
-    PRIMARY KEY (operator, question_id)
-)
-"""
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 CSV_HEADER = ("operator", "date", "bank", "score %", "passed", "sections covered", "per-section scores")
@@ -122,23 +87,13 @@ def to_jsonable(value: Any) -> Any:
 
 
 class AttemptStore:
-    """Quiz attempts and review states in the history database at ``path``."""
+    """Quiz attempts and review states in the history at ``location`` (as ``HistoryStore`` takes it)."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        self._history = HistoryStore(path)  # validates the file, WAL, schema_version
-        self.path = self._history.path
-        with self._connect() as db, self._write(db):
-            for statement in (part.strip() for part in QUIZ_TABLES.split(";")):
-                if statement:
-                    db.execute(statement)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        with self._history._connect() as db:
-            yield db
-
-    def _write(self, db: sqlite3.Connection) -> Any:
-        return self._history._write(db)
+    def __init__(self, location: HistoryLocation | str | os.PathLike[str] | None = None) -> None:
+        self._history = HistoryStore(location)  # validates the store, migrates it (quiz tables included)
+        self.location = self._history.location
+        self.where = self._history.where
+        self.path: Path | None = self._history.path
 
     # ------------------------------------------------------------------------------------ attempts
 
@@ -154,8 +109,8 @@ class AttemptStore:
         if mode not in ("quiz", "practice"):
             raise ValueError(f"mode must be 'quiz' or 'practice', not {mode!r}")
         quiz = result.quiz
-        with self._connect() as db, self._write(db):
-            cursor = db.execute(
+        with self._history.connect() as db, db.writing("quiz_attempts"):
+            attempt_id = db.insert(
                 "INSERT INTO quiz_attempts (operator, started_at, finished_at, bank_id, seed, score, passed,"
                 " pass_mark, per_section, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -171,10 +126,10 @@ class AttemptStore:
                     mode,
                 ),
             )
-            attempt_id = cursor.lastrowid
-            assert attempt_id is not None
+            answers = {graded.question_id: graded for graded in result.graded}  # one row per question
             db.executemany(
-                "INSERT OR REPLACE INTO quiz_answers VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO quiz_answers (attempt_id, question_id, section, score, correct, given, expected,"
+                " position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         attempt_id,
@@ -184,8 +139,9 @@ class AttemptStore:
                         int(bool(graded.correct)),
                         json.dumps(to_jsonable(graded.given)),
                         json.dumps(to_jsonable(graded.expected)),
+                        position,
                     )
-                    for graded in result.graded
+                    for position, graded in enumerate(answers.values(), start=1)
                 ],
             )
         return attempt_id
@@ -197,14 +153,16 @@ class AttemptStore:
         if operator is not None:
             query += " WHERE operator = ?"
             params.append(operator)
-        query += " ORDER BY id DESC LIMIT ?"
-        params.append(-1 if limit is None else max(limit, 0))
-        with self._connect() as db:
+        query += " ORDER BY id DESC"
+        if limit is not None:
+            query += " LIMIT ?"
+            params.append(max(limit, 0))
+        with self._history.connect() as db, db.reading():
             return [_summary(row) for row in db.execute(query, params).fetchall()]
 
     def attempt(self, attempt_id: int) -> AttemptSummary | None:
         """One attempt with its answers; None when there is no such id."""
-        with self._connect() as db:
+        with self._history.connect() as db, db.reading():
             row = db.execute(f"SELECT {_COLUMNS} FROM quiz_attempts WHERE id = ?", (attempt_id,)).fetchone()
             if row is None:
                 return None
@@ -219,9 +177,9 @@ class AttemptStore:
                 )
                 for qid, section, score, correct, given, expected in db.execute(
                     "SELECT question_id, section, score, correct, given, expected FROM quiz_answers"
-                    " WHERE attempt_id = ? ORDER BY rowid",
+                    " WHERE attempt_id = ? ORDER BY position, question_id",
                     (attempt_id,),
-                )
+                ).fetchall()
             ]
         return _summary(row).model_copy(update={"answers": answers})
 
@@ -231,7 +189,7 @@ class AttemptStore:
         """The operator's spaced-repetition states, soonest due first."""
         from quiz.scheduling import ReviewState
 
-        with self._connect() as db:
+        with self._history.connect() as db, db.reading():
             rows = db.execute(
                 "SELECT state FROM quiz_reviews WHERE operator = ? ORDER BY due, question_id", (operator,)
             ).fetchall()
@@ -239,9 +197,15 @@ class AttemptStore:
 
     def save_review_states(self, operator: str, states: Iterable[ReviewState]) -> None:
         """Insert or replace the given states (others of the operator are kept)."""
-        rows = [(operator, s.question_id, s.model_dump_json(), s.due.isoformat()) for s in states]
-        with self._connect() as db, self._write(db):
-            db.executemany("INSERT OR REPLACE INTO quiz_reviews VALUES (?, ?, ?, ?)", rows)
+        latest = {state.question_id: state for state in states}
+        rows = [(operator, s.question_id, s.model_dump_json(), s.due.isoformat()) for s in latest.values()]
+        with self._history.connect() as db, db.writing("quiz_reviews"):
+            db.executemany(
+                "INSERT INTO quiz_reviews (operator, question_id, state, due) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (operator, question_id)"
+                " DO UPDATE SET state = excluded.state, due = excluded.due",
+                rows,
+            )
 
 
 _COLUMNS = "id, operator, started_at, finished_at, bank_id, seed, score, passed, pass_mark, per_section, mode"

@@ -86,3 +86,7 @@ def statuses(findings: list[Finding]) -> dict[str, Status]:
 @pytest.fixture
 def empty_region() -> AwsRegion:
     return AwsRegion(name="us-east-1")
+
+
+# A real PostgreSQL server (session) and the parametrised history location (SQLite / PostgreSQL).
+from tests.postgresql_server import history_url, postgresql_server  # noqa: E402, F401

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from auditor.cli.console import fail
+from auditor.cli.history_option import HistoryUrlOption
 
 BUNDLED_VARIANTS = {"demo": "demo", "remediated": "demo-remediated"}
 
@@ -32,6 +33,7 @@ def demo(
         False, "--no-history", help="Do not record the demo scan in the history."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the one-line verdict."),
+    history_url: HistoryUrlOption = None,
 ) -> None:
     """Seed the simulated estate into the local emulators and scan it with the real SDK clients."""
     from auditor.cli.progress import progress_reporter
@@ -43,6 +45,9 @@ def demo(
     from auditor.providers.scan_pool import ScanStop
     from auditor.snapshot import write_snapshot
 
+    evaluation = Evaluation(
+        json_out=json_out, quiet=quiet, record_history=not no_history, pdf_out=pdf, history_url=history_url
+    ).checked()
     if estate is None and variant not in BUNDLED_VARIANTS:
         raise typer.BadParameter(f"must be one of {', '.join(BUNDLED_VARIANTS)}", param_hint="--variant")
     try:
@@ -59,7 +64,6 @@ def demo(
         fail(f"{estate or variant}: demo scan failed: {error}")
 
     write_or_fail(snapshot, lambda: write_snapshot(snapshot, inventories))
-    evaluation = Evaluation(json_out=json_out, quiet=quiet, record_history=not no_history, pdf_out=pdf)
     result = evaluation.build(inventories, started_at=started, source="demo")
     result = with_flow_analysis(result, analyze_demo_flows())
     if not quiet:

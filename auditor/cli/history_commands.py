@@ -1,12 +1,15 @@
 """`auditor history` and `auditor diff`: the stored scans, and what changed between two of them.
 
-The database is ``$POSTURE_AUDITOR_HOME/history.sqlite3`` or the user data directory (see
-``auditor.history``). Every value that came from a cloud (resource ids and names, messages, account
-ids) is printed as Rich ``Text``, never parsed as markup: resource names are attacker-controlled.
+The store is ``--history-url`` (a SQLite file or a PostgreSQL database), else
+``$POSTURE_AUDITOR_HISTORY_URL``, else ``$POSTURE_AUDITOR_HOME/history.sqlite3`` or the user data
+directory (see ``auditor.history.location``). Every value that came from a cloud (resource ids and
+names, messages, account ids) is printed as Rich ``Text``, never parsed as markup: resource names are
+attacker-controlled.
 
-Exit codes: ``history`` 0, or 1 when the database is corrupted. ``diff`` 0 when nothing got worse;
-3 when the newer scan has new failures or regressions (a finding or a control that fails now and did
-not before); 1 when the database is corrupted, a scan id does not exist, or there are not two scans.
+Exit codes: ``history`` 0, or 1 when the store cannot be used (corrupted, not ours, newer, unreachable,
+refused). ``diff`` 0 when nothing got worse; 3 when the newer scan has new failures or regressions (a
+finding or a control that fails now and did not before); 1 when the store cannot be used, a scan id
+does not exist, or there are not two scans.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import json
 import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import typer
@@ -24,6 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from auditor.cli.console import fail, stdout_console
+from auditor.cli.history_option import HistoryUrlOption, location_or_fail, open_existing
 
 if TYPE_CHECKING:
     from auditor.diff import ControlChange, FindingChange, ScanDiff
@@ -47,22 +50,24 @@ NONE = "-"
 def history(
     limit: int = typer.Option(20, "--limit", "-n", min=1, help="Show at most this many scans, newest first."),
     as_json: bool = typer.Option(False, "--json", help="Print the scans as JSON instead of a table."),
+    history_url: HistoryUrlOption = None,
 ) -> None:
     """List the stored scans: id, time, source, accounts, counts, score and coverage per benchmark."""
-    store = _open_store()
+    store = open_existing(history_url)
     if store is None:
+        where = str(location_or_fail(history_url))
         if as_json:
-            _print_json({"path": str(_history_path()), "scans": []})
+            _print_json({"path": where, "scans": []})
         else:
-            stdout_console().print(Text(f"No scans recorded yet in {_history_path()}."))
+            stdout_console().print(Text(f"No scans recorded yet in {where}."))
         raise typer.Exit(0)
     scans = _or_fail(lambda: store.list_scans(limit))
     if as_json:
-        _print_json({"path": str(store.path), "scans": [scan.model_dump(mode="json") for scan in scans]})
+        _print_json({"path": store.where, "scans": [scan.model_dump(mode="json") for scan in scans]})
         raise typer.Exit(0)
     console = stdout_console()
     if not scans:
-        console.print(Text(f"No scans recorded yet in {store.path}."))
+        console.print(Text(f"No scans recorded yet in {store.where}."))
         raise typer.Exit(0)
     console.print(_history_table(scans, store))
 
@@ -73,6 +78,7 @@ def diff(
     ),
     new_id: int | None = typer.Argument(None, metavar="[B]", help="The newer scan id (default: the newest)."),
     as_json: bool = typer.Option(False, "--json", help="Print the differences as JSON."),
+    history_url: HistoryUrlOption = None,
 ) -> None:
     """What changed between two stored scans: new failures, regressions, fixes, per control and finding.
 
@@ -81,9 +87,9 @@ def diff(
     """
     from auditor.diff import diff_scans
 
-    store = _open_store()
+    store = open_existing(history_url)
     if store is None:
-        fail(f"{_history_path()}: no scans recorded yet; `auditor diff` needs two")
+        fail(f"{location_or_fail(history_url)}: no scans recorded yet; `auditor diff` needs two")
     older, newer = _pick_scans(store, old_id, new_id)
     old_summary, new_summary = _or_fail(lambda: (store.summary(older), store.summary(newer)))
     changes = _or_fail(
@@ -97,7 +103,7 @@ def diff(
     if as_json:
         _print_json(
             {
-                "path": str(store.path),
+                "path": store.where,
                 "old": old_summary.model_dump(mode="json"),
                 "new": new_summary.model_dump(mode="json"),
                 "worsened": changes.worsened,
@@ -112,27 +118,8 @@ def diff(
 # ----------------------------------------------------------------------------------------- plumbing
 
 
-def _history_path() -> Path:
-    from auditor.history import default_history_path
-
-    return default_history_path()
-
-
-def _open_store() -> HistoryStore | None:
-    """The history store, None when no database exists yet; a corrupted one exits 1 naming the path."""
-    from auditor.history import HistoryError, HistoryStore
-
-    path = _history_path()
-    if not path.exists():
-        return None
-    try:
-        return HistoryStore(path, create=False)
-    except HistoryError as error:
-        fail(str(error))
-
-
 def _or_fail(action: Callable[[], T]) -> T:
-    """Run a history read; a corrupted database or a missing scan exits 1 with the message."""
+    """Run a history read; a store that cannot be read or a missing scan exits 1 with the message."""
     from auditor.history import HistoryError
 
     try:
@@ -145,15 +132,15 @@ def _pick_scans(store: HistoryStore, old_id: int | None, new_id: int | None) -> 
     ids = _or_fail(store.scan_ids)
     if old_id is None:
         if len(ids) < 2:
-            fail(f"{store.path}: {len(ids)} scan(s) recorded; `auditor diff` needs two")
+            fail(f"{store.where}: {len(ids)} scan(s) recorded; `auditor diff` needs two")
         return ids[-2], ids[-1]
     if new_id is None:
         if not ids:
-            fail(f"{store.path}: no scans recorded yet")
+            fail(f"{store.where}: no scans recorded yet")
         new_id = ids[-1]
     for scan_id in (old_id, new_id):
         if scan_id not in ids:
-            fail(f"{store.path}: no scan with id {scan_id} (run `auditor history` to list them)")
+            fail(f"{store.where}: no scan with id {scan_id} (run `auditor history` to list them)")
     return old_id, new_id
 
 
@@ -196,7 +183,7 @@ def _score_text(row: BenchmarkScoreRow) -> Text:
 
 
 def _history_table(scans: Iterable[ScanSummary], store: HistoryStore) -> Table:
-    table = Table(title=f"Scan history · {store.path}", title_justify="left", box=None, pad_edge=False)
+    table = Table(title=f"Scan history · {store.where}", title_justify="left", box=None, pad_edge=False)
     table.add_column("ID", justify="right", no_wrap=True)
     table.add_column("Started (UTC)", no_wrap=True)
     table.add_column("Source", no_wrap=True)

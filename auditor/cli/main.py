@@ -63,7 +63,7 @@ def main(
     """posture-auditor. With no command: the interactive app in a terminal, this help otherwise."""
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty():
-            tui_command.tui(demo=False, scan=None, operator=None)
+            tui_command.tui(demo=False, scan=None, operator=None, history_url=None)
         else:
             typer.echo(ctx.get_help())
         raise typer.Exit(0)

@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.text import Text
 
 from auditor.cli.console import fail, stdout_console
+from auditor.cli.history_option import HistoryUrlOption
 
 if TYPE_CHECKING:
     from quiz.bank import Bank
@@ -68,6 +69,7 @@ def quiz(
     certificate: Path | None = typer.Option(
         None, "--certificate", help="On a pass, write the certificate of completion PDF here."
     ),
+    history_url: HistoryUrlOption = None,
 ) -> None:
     """Take the quiz: answers are read from standard input, one line per question."""
     if ctx.invoked_subcommand is not None:
@@ -78,7 +80,7 @@ def quiz(
     console = stdout_console()
     who = _operator(operator)
     bank = _load_bank(bank_name)
-    store = _attempt_store()
+    store = _attempt_store(history_url)
     now = datetime.now(UTC)
     states = {state.question_id: state for state in _or_fail(lambda: store.review_states(who))}
 
@@ -95,7 +97,7 @@ def quiz(
     extra: list[Any] = []
     focus: dict[str, float] | None = None
     if from_last_scan:
-        extra, focus = _from_last_scan(bank)
+        extra, focus = _from_last_scan(bank, history_url)
         console.print(Text(f"Added {len(extra)} scenario question(s) about the last stored scan."))
 
     drawn = draw_quiz(
@@ -138,15 +140,17 @@ def quiz(
 
 @app.command("history")
 def history(
+    ctx: typer.Context,
     operator: str | None = typer.Option(None, "--operator", help="Only this operator (default: everyone)."),
     csv_path: Path | None = typer.Option(None, "--csv", help="Write the training record CSV here."),
     limit: int = typer.Option(50, "--limit", min=1, help="At most this many attempts, newest first."),
+    history_url: HistoryUrlOption = None,
 ) -> None:
     """List the stored quiz attempts, or write them as the training-record CSV."""
     from quiz.records import training_record_csv
     from reports.render import write_report
 
-    store = _attempt_store()
+    store = _attempt_store(history_url or _group_history_url(ctx))
     attempts = _or_fail(lambda: store.attempts(operator, limit))
     console = stdout_console()
     if csv_path is not None:
@@ -154,7 +158,7 @@ def history(
         console.print(Text(f"Wrote {len(attempts)} attempt(s) to {csv_path}."))
         return
     if not attempts:
-        console.print(Text(f"No quiz attempts recorded yet in {store.path}."))
+        console.print(Text(f"No quiz attempts recorded yet in {store.where}."))
         return
     for attempt in attempts:
         line = Text(f"#{attempt.id} ", style="bold")
@@ -248,10 +252,19 @@ def _or_fail(action: Callable[[], T]) -> T:
         fail(str(error))
 
 
-def _attempt_store() -> AttemptStore:
+def _attempt_store(history_url: str | None) -> AttemptStore:
+    from auditor.cli.history_option import location_or_fail
     from quiz.records import AttemptStore
 
-    return _or_fail(AttemptStore)
+    location = location_or_fail(history_url)
+    return _or_fail(lambda: AttemptStore(location))
+
+
+def _group_history_url(ctx: typer.Context) -> str | None:
+    """`auditor quiz --history-url URL history`: the option given to the group counts too."""
+    parent = ctx.parent
+    value = parent.params.get("history_url") if parent is not None else None
+    return value if isinstance(value, str) else None
 
 
 def _load_bank(name: str) -> Bank:
@@ -265,17 +278,15 @@ def _load_bank(name: str) -> Bank:
         fail(str(error))
 
 
-def _from_last_scan(bank: Bank) -> tuple[list[Any], dict[str, float]]:
-    from auditor.history import HistoryStore, default_history_path
+def _from_last_scan(bank: Bank, history_url: str | None) -> tuple[list[Any], dict[str, float]]:
+    from auditor.cli.history_option import location_or_fail, open_existing
     from quiz.scenarios import focus_from_scan, scenario_questions
 
-    path = default_history_path()
-    if not path.exists():
-        fail(f"{path}: no scan recorded yet; run `auditor scan` or `auditor demo` first")
-    store = _or_fail(lambda: HistoryStore(path, create=False))
-    ids = _or_fail(store.scan_ids)
-    if not ids:
-        fail(f"{path}: no scan recorded yet; run `auditor scan` or `auditor demo` first")
+    store = open_existing(history_url)
+    ids = _or_fail(store.scan_ids) if store is not None else []
+    if store is None or not ids:
+        where = store.where if store is not None else location_or_fail(history_url)
+        fail(f"{where}: no scan recorded yet; run `auditor scan` or `auditor demo` first")
     result = _or_fail(lambda: store.load(ids[-1]))
     return list(scenario_questions(result)), dict(focus_from_scan(result, bank))
 

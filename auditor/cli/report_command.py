@@ -9,6 +9,7 @@ import typer
 from rich.text import Text
 
 from auditor.cli.console import fail, stderr_console
+from auditor.cli.history_option import HistoryUrlOption
 
 if TYPE_CHECKING:
     from auditor.cli.report_outputs import ReportHistory
@@ -27,6 +28,7 @@ def report(
     formats: str = typer.Option(
         "pdf,html", "--format", "-f", help="With --output-dir: pdf,html,json,csv,..."
     ),
+    history_url: HistoryUrlOption = None,
 ) -> None:
     """Render a stored scan (`auditor report demo-scan.json --pdf report.pdf`, or `--last`)."""
     from auditor.cli.report_outputs import ReportHistory, render, write_outputs
@@ -38,7 +40,7 @@ def report(
     if pdf is None and html is None and output_dir is None:
         raise typer.BadParameter("nothing to write: give --pdf, --html or --output-dir")
     chosen = checked_formats(formats)
-    result, history = _from_history() if last else (_read(scan_file), ReportHistory())  # type: ignore[arg-type]
+    result, history = _from_history(history_url) if last else (_read(scan_file), ReportHistory())  # type: ignore[arg-type]
     if previous is not None:
         history = ReportHistory(previous=_read(previous), trend=history.trend)
     written: list[Path] = []
@@ -73,15 +75,17 @@ def _read(path: Path) -> ScanResult:
         fail(f"{path}: not a scan result: {describe_validation_error(error)}")
 
 
-def _from_history() -> tuple[ScanResult, ReportHistory]:
+def _from_history(history_url: str | None) -> tuple[ScanResult, ReportHistory]:
+    from auditor.cli.history_option import location_or_fail, open_existing
     from auditor.cli.report_outputs import ReportHistory
-    from auditor.history import HistoryError, HistoryStore
+    from auditor.history import HistoryError
 
+    store = open_existing(history_url)
     try:
-        store = HistoryStore(create=False)
-        ids = store.scan_ids()
-        if not ids:
-            fail(f"the history ({store.path}) holds no scan yet: run a scan or `auditor demo` first")
+        ids = store.scan_ids() if store is not None else []
+        if store is None or not ids:
+            where = store.where if store is not None else location_or_fail(history_url)
+            fail(f"the history ({where}) holds no scan yet: run a scan or `auditor demo` first")
         result = store.load(ids[-1])
         previous = store.load(ids[-2]) if len(ids) > 1 else None
         trend = list(reversed(store.list_scans(limit=12)))

@@ -13,6 +13,7 @@ import typer
 from rich.text import Text
 
 from auditor.cli.console import fail
+from auditor.cli.history_option import HistoryUrlOption
 
 if TYPE_CHECKING:
     from auditor.cli.report_outputs import ReportHistory
@@ -48,6 +49,8 @@ class Evaluation:
     output_dir: Path | None = None
     formats: tuple[str, ...] = ("pdf", "json")
     pdf_out: Path | None = None
+    history_url: str | None = None
+    """None: $POSTURE_AUDITOR_HISTORY_URL, else the default SQLite file (auditor.history.location)."""
 
     def merged_with(self, parent: Evaluation | None) -> Evaluation:
         """Options given before the provider (`auditor scan --json X aws`) count too."""
@@ -62,7 +65,17 @@ class Evaluation:
             output_dir=self.output_dir or parent.output_dir,
             formats=self.formats if self.output_dir else parent.formats,
             pdf_out=self.pdf_out or parent.pdf_out,
+            history_url=self.history_url or parent.history_url,
         )
+
+    def checked(self) -> Evaluation:
+        """This evaluation, once its history URL is known to be usable as one (else exit 1 naming it):
+        a typo is told before a long scan, not after it."""
+        if self.record_history:
+            from auditor.cli.history_option import location_or_fail
+
+            location_or_fail(self.history_url)
+        return self
 
     def build(
         self,
@@ -108,6 +121,7 @@ def scan(
     output_dir: Path | None = typer.Option(None, "--output-dir", "-o", help=OUTPUT_DIR_HELP),
     formats: str = typer.Option("pdf,json", "--format", "-f", help=FORMAT_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the one-line verdict."),
+    history_url: HistoryUrlOption = None,
 ) -> None:
     evaluation = Evaluation(
         benchmarks=tuple(benchmarks),
@@ -117,7 +131,8 @@ def scan(
         quiet=quiet,
         output_dir=output_dir,
         formats=checked_formats(formats),
-    )
+        history_url=history_url,
+    ).checked()
     if ctx.invoked_subcommand is not None:
         if from_snapshot is not None:
             raise typer.BadParameter(
@@ -155,8 +170,9 @@ def write_or_fail(path: Path, action: Callable[[], None]) -> None:
 
 
 def finish(result: ScanResult, evaluation: Evaluation, elapsed: float | None = None) -> None:
-    """Write the JSON result if asked, record the scan in history, print the summary, exit with the
-    documented code. A history that cannot be written is reported; it never loses the scan."""
+    """Write the JSON result if asked, record the scan in history, write the reports, print the summary,
+    exit with the documented code. A history that cannot be written (unreachable, refused, corrupted)
+    loses nothing else: every other output is written first, then the error names the store, exit 1."""
     from auditor.cli.console import stderr_console, stdout_console
     from auditor.cli.summary import print_summary
     from auditor.engine import exit_code
@@ -167,7 +183,9 @@ def finish(result: ScanResult, evaluation: Evaluation, elapsed: float | None = N
         write_or_fail(
             json_out, lambda: write_text_atomically(json_out, result.model_dump_json(by_alias=True, indent=1))
         )
-    scan_id = record(result) if evaluation.record_history else None
+    scan_id, history_failure = (
+        record(result, evaluation.history_url) if evaluation.record_history else (None, None)
+    )
     written = write_reports(result, evaluation, scan_id)
     print_summary(stdout_console(), result, quiet=evaluation.quiet, elapsed=elapsed)
     if not evaluation.quiet:
@@ -177,10 +195,12 @@ def finish(result: ScanResult, evaluation: Evaluation, elapsed: float | None = N
             )
         for path in written:
             stderr_console().print(Text(f"wrote {path}"))
+    if history_failure is not None:
+        fail(f"the scan was not recorded in the history: {history_failure}")
     raise typer.Exit(exit_code(result))
 
 
-def report_history(scan_id: int | None) -> ReportHistory:
+def report_history(scan_id: int | None, history_url: str | None = None) -> ReportHistory:
     """The previous scan (for the report's diff) and the score trend, from the history if any."""
     from auditor.cli.report_outputs import ReportHistory
     from auditor.history import HistoryError, HistoryStore
@@ -188,7 +208,7 @@ def report_history(scan_id: int | None) -> ReportHistory:
     if scan_id is None:
         return ReportHistory()
     try:
-        store = HistoryStore(create=False)
+        store = HistoryStore(history_url, create=False)
         earlier = [i for i in store.scan_ids() if i < scan_id]
         previous = store.load(earlier[-1]) if earlier else None
         trend = list(reversed(store.list_scans(limit=12)))
@@ -205,7 +225,7 @@ def write_reports(result: ScanResult, evaluation: Evaluation, scan_id: int | Non
         return []
     from reports.render import write_report
 
-    history = report_history(scan_id)
+    history = report_history(scan_id, evaluation.history_url)
     written: list[Path] = []
     try:
         if evaluation.output_dir is not None:
@@ -218,18 +238,16 @@ def write_reports(result: ScanResult, evaluation: Evaluation, scan_id: int | Non
     return written
 
 
-def record(result: ScanResult) -> int | None:
-    """Save the scan in the history database; on failure say why on stderr and carry on."""
-    from auditor.cli.console import stderr_console
+def record(result: ScanResult, history_url: str | None = None) -> tuple[int | None, str | None]:
+    """Save the scan in the history: (its id, None), or (None, why not) when the store cannot be used."""
     from auditor.history import HistoryError, HistoryStore
 
     try:
-        return HistoryStore().save(result, result.benchmarks)
-    except (HistoryError, OSError) as error:
-        stderr_console().print(
-            Text(f"warning: the scan was not recorded in the history: {error}", style="yellow")
-        )
-        return None
+        return HistoryStore(history_url).save(result, result.benchmarks), None
+    except HistoryError as error:
+        return None, str(error)
+    except OSError as error:
+        return None, f"{error.filename or 'history'}: {error.strerror or error}"
 
 
 from auditor.cli.scan_aws_command import scan_aws  # noqa: E402 - registered after the shared helpers

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from auditor.cli.console import fail
+from auditor.cli.history_option import HistoryUrlOption as HistoryUrlOption  # shared with the others
 
 if TYPE_CHECKING:
     from auditor.cli.scan_commands import Evaluation
@@ -99,20 +100,26 @@ def evaluation_from(
     quiet: bool,
     output_dir: Path | None,
     formats: str,
+    history_url: str | None = None,
 ) -> Evaluation:
     """The command's evaluation options, merged with those given before the provider
     (`auditor scan --json X aws`)."""
     from auditor.cli.scan_commands import Evaluation, checked_formats
 
-    return Evaluation(
-        benchmarks=tuple(benchmarks or ()),
-        exceptions=exceptions,
-        record_history=not no_history,
-        json_out=json_out,
-        quiet=quiet,
-        output_dir=output_dir,
-        formats=checked_formats(formats),
-    ).merged_with(ctx.obj if isinstance(ctx.obj, Evaluation) else None)
+    return (
+        Evaluation(
+            benchmarks=tuple(benchmarks or ()),
+            exceptions=exceptions,
+            record_history=not no_history,
+            json_out=json_out,
+            quiet=quiet,
+            output_dir=output_dir,
+            formats=checked_formats(formats),
+            history_url=history_url,
+        )
+        .merged_with(ctx.obj if isinstance(ctx.obj, Evaluation) else None)
+        .checked()
+    )
 
 
 def run_scan(

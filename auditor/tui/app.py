@@ -26,9 +26,12 @@ if TYPE_CHECKING:
 
     from textual.screen import Screen
 
+    from auditor.history import HistoryLocation
+
 
 class AuditorApp(App[None]):
-    """``AuditorApp(demo=True)``, ``AuditorApp(scan_file=Path(...))`` or ``AuditorApp()`` (last scan)."""
+    """``AuditorApp(demo=True)``, ``AuditorApp(scan_file=Path(...))`` or ``AuditorApp()`` (last scan);
+    ``history=`` the store the screens read and the scans are saved to (default: the configured one)."""
 
     TITLE = "posture-auditor"
     CSS_PATH = "app.tcss"
@@ -41,10 +44,17 @@ class AuditorApp(App[None]):
     ]
 
     def __init__(
-        self, *, demo: bool = False, scan_file: Path | None = None, operator: str = "operator"
+        self,
+        *,
+        demo: bool = False,
+        scan_file: Path | None = None,
+        operator: str = "operator",
+        history: HistoryLocation | str | None = None,
     ) -> None:
+        from auditor.history import history_location
+
         super().__init__()
-        self.state = AppState(operator=operator)
+        self.state = AppState(operator=operator, history=history_location(history))
         self._demo = demo
         self._scan_file = scan_file
 
@@ -75,15 +85,17 @@ class AuditorApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_last_scan(self) -> None:
-        from auditor.history import HistoryError, HistoryStore
+        from auditor.history import HistoryError, HistoryMissing, HistoryStore
 
         try:
-            store = HistoryStore(create=False)
+            store = HistoryStore(self.state.history, create=False)
             ids = store.scan_ids()
-        except HistoryError:
+            if ids:
+                self.post_message(ScanLoaded(store.load(ids[-1]), f"history #{ids[-1]}"))
+        except HistoryMissing:
             return  # no history yet: the dashboard says how to start
-        if ids:
-            self.post_message(ScanLoaded(store.load(ids[-1]), f"history #{ids[-1]}"))
+        except HistoryError as error:
+            raise LoadFailed(str(error)) from error  # a notification naming the store
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_demo(self) -> None:

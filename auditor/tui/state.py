@@ -1,10 +1,14 @@
-"""What the app is looking at: the current scan result and where it came from. Shared by all screens."""
+"""What the app is looking at: the current scan result and where it came from, and the history store it
+reads and writes (``auditor tui --history-url``, else the environment, else the default SQLite file).
+Shared by all screens."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from auditor.history.location import HistoryLocation, history_location
 
 if TYPE_CHECKING:
     from auditor.scan_result import ScanResult
@@ -17,3 +21,4 @@ class AppState:
     history_scan_id: int | None = None
     exceptions_file: Path = field(default_factory=lambda: Path("exceptions.yaml"))
     operator: str = "operator"
+    history: HistoryLocation = field(default_factory=history_location)

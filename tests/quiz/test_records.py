@@ -39,9 +39,8 @@ def fake_result(score=0.9, passed=True, bank_id="module4", seed=7):
     )
 
 
-def test_save_and_list_round_trip(tmp_path):
-    path = tmp_path / "history.sqlite3"
-    store = AttemptStore(path)
+def test_save_and_list_round_trip(history_url):
+    store = AttemptStore(history_url)
     first = store.save_attempt("alice", fake_result(), START, START + timedelta(minutes=5), "quiz")
     second = store.save_attempt("bob", fake_result(0.5, False), START, START, "practice")
     assert second > first
@@ -91,13 +90,37 @@ def test_default_path_uses_home(tmp_path, monkeypatch):
     assert store.attempts() == []
 
 
-def test_rejects_unknown_mode(tmp_path):
+def test_rejects_unknown_mode(history_url):
+    store = AttemptStore(history_url)
     with pytest.raises(ValueError):
-        AttemptStore(tmp_path / "h.sqlite3").save_attempt("a", fake_result(), START, START, "exam")
+        store.save_attempt("a", fake_result(), START, START, "exam")
+    assert store.attempts() == []
 
 
-def test_csv_escapes_formulas(tmp_path):
-    store = AttemptStore(tmp_path / "h.sqlite3")
+def test_a_seed_beyond_32_bits_and_the_answer_order_are_kept(history_url):
+    """Seeds are drawn below 2**32 (quiz.engine): more than a 32-bit column holds."""
+    store = AttemptStore(history_url)
+    result = fake_result(seed=2**32 - 1)
+    result.graded.reverse()  # q-two answered first
+    attempt_id = store.save_attempt("alice", result, START, START, "quiz")
+    detail = store.attempt(attempt_id)
+    assert detail is not None and detail.seed == 2**32 - 1
+    assert [a.question_id for a in detail.answers] == ["q-two", "q-one"]
+
+
+def test_review_states_are_replaced_not_duplicated(history_url):
+    scheduling = pytest.importorskip("quiz.scheduling")
+    store = AttemptStore(history_url)
+    first = scheduling.review(None, "q-one", False, START)
+    store.save_review_states("alice", [first])
+    later = scheduling.review(first, "q-one", True, START + timedelta(days=2))
+    store.save_review_states("alice", [later])
+    (loaded,) = store.review_states("alice")
+    assert loaded.due == later.due and loaded.due != first.due
+
+
+def test_csv_escapes_formulas(history_url):
+    store = AttemptStore(history_url)
     for name in ('=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "plain, name"):
         store.save_attempt(name, fake_result(), START, START, "quiz")
     text = training_record_csv(reversed(store.attempts()))
@@ -120,9 +143,9 @@ def test_csv_escapes_formulas(tmp_path):
     ]
 
 
-def test_review_states_round_trip(tmp_path):
+def test_review_states_round_trip(history_url):
     scheduling = pytest.importorskip("quiz.scheduling")
-    store = AttemptStore(tmp_path / "h.sqlite3")
+    store = AttemptStore(history_url)
     state = scheduling.review(None, "q-one", False, START)
     store.save_review_states("alice", [state])
     assert store.review_states("bob") == []

@@ -27,3 +27,10 @@ async def wait_loaded(app: AuditorApp, pilot) -> None:
         await pilot.pause(0.05)
     assert app.state.result is not None
     await pilot.pause()
+
+
+async def settle(app: AuditorApp, pilot) -> None:
+    """Let the screen's workers (history reads) finish and their messages be handled."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()

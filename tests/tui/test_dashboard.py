@@ -12,7 +12,7 @@ from auditor.model import CollectionError, Status
 from auditor.scan_result import ScanResult
 from auditor.tui.app import AuditorApp
 from auditor.tui.screens.dashboard import DashboardScreen
-from tests.tui.screen_reading import screen_text, wait_loaded
+from tests.tui.screen_reading import screen_text, settle, wait_loaded
 
 INJECTION = "[bold red]x[/]\x1b[2J"
 
@@ -78,16 +78,17 @@ async def test_dashboard_lists_collection_errors_and_renders_cloud_text_literall
         assert "\x1b" not in text
 
 
-async def test_dashboard_trend_from_history(scan_file: Path, tmp_path: Path):
+async def test_dashboard_trend_from_history(scan_file: Path, history_url: str):
     from auditor.history import HistoryStore
 
-    store = HistoryStore()
+    store = HistoryStore(history_url)
     result = ScanResult.model_validate_json(scan_file.read_text())
     store.save(result, result.benchmarks)
     store.save(result, result.benchmarks)
-    app = AuditorApp(scan_file=scan_file)
+    app = AuditorApp(scan_file=scan_file, history=history_url)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_loaded(app, pilot)
+        await settle(app, pilot)
         sparkline = app.screen.query_one(Sparkline)
         assert sparkline.display
         assert len(sparkline.data or []) == 2

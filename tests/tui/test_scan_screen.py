@@ -60,6 +60,32 @@ async def test_the_demo_scan_runs_to_completion_and_is_saved(tmp_path, monkeypat
     assert HistoryStore(create=False).scan_ids() == [app.state.history_scan_id]
 
 
+async def test_a_scan_is_saved_to_the_apps_postgresql_history_and_diffed_there(
+    tmp_path, monkeypatch, postgresql_server
+):
+    """`auditor tui --history-url postgresql://...`: the scan screen saves there, the diff screen reads
+    there; the default file is never made."""
+    from tests.tui.screen_reading import screen_text, settle
+
+    monkeypatch.setenv("POSTURE_AUDITOR_HOME", str(tmp_path / "home"))
+    url = postgresql_server.new_database()
+    app = AuditorApp(history=url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _start_demo_scan(app, pilot)
+        await _until_loaded(app, pilot)
+        for _ in range(100):  # saved by the worker, after the result is posted
+            await pilot.pause(0.05)
+            if app.state.history_scan_id is not None:
+                break
+        assert app.state.history_scan_id == 1
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert "Scan #1 is the first one in history" in screen_text(app)
+    store = HistoryStore(url, create=False)
+    assert store.scan_ids() == [1] and store.load(1).source == "demo"
+    assert not (tmp_path / "home").exists()
+
+
 async def test_the_credential_and_scope_fields_follow_the_provider(tmp_path, monkeypatch):
     from textual.widgets import Label, Select
 

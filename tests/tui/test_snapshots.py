@@ -36,6 +36,9 @@ def _steady(keys: tuple[str, ...] = ()):
             await pilot.press(key)
         await pilot.pause()
         app.screen.refresh_from_state()
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # the history reads of the dashboard and diff screens
+        await pilot.pause()
         app.clear_notifications()
         await pilot.pause()
 

@@ -1,15 +1,19 @@
 """The dashboard screen: scores per benchmark and section, counts, scope, what was not evaluated, trend.
 
 Every value that came from the cloud (ids, names, messages) is shown as plain ``Text`` with control
-characters removed: it is never parsed as markup.
+characters removed: it is never parsed as markup. The trend reads the history (the app's store, a file
+or a server) in a thread worker and arrives as a ``TrendLoaded`` message.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import on, work
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Sparkline, Static
 
 from auditor.cli.summary import STATUS_STYLE, percent
@@ -20,7 +24,36 @@ from auditor.tui.text import plain
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
+    from auditor.history import HistoryLocation
     from auditor.scan_result import ScanResult
+
+
+@dataclass
+class TrendLoaded(Message):
+    """The control ratios (percent, oldest first) of ``benchmark_id`` in the stored scans."""
+
+    benchmark_id: str | None
+    ratios: list[float]
+
+
+def trend_ratios(history: HistoryLocation, benchmark_id: str | None) -> list[float]:
+    """The control ratio of ``benchmark_id`` (any benchmark when None) in the last scans of the history,
+    oldest first, in percent; [] when there is no history or it cannot be read. Call it from a worker."""
+    from auditor.history import HistoryError, HistoryStore
+
+    try:
+        scans = HistoryStore(history, create=False).list_scans()
+    except (HistoryError, OSError):
+        return []
+    ratios: list[float] = []
+    for summary in reversed(scans):  # oldest first
+        row = next(
+            (s for s in summary.scores if s.benchmark_id == benchmark_id or benchmark_id is None),
+            None,
+        )
+        if row is not None and row.control_ratio is not None:
+            ratios.append(row.control_ratio * 100)
+    return ratios
 
 
 class DashboardScreen(AuditorScreen):
@@ -156,29 +189,24 @@ class DashboardScreen(AuditorScreen):
         return text
 
     def _fill_trend(self, benchmark_id: str | None) -> None:
-        from auditor.history import HistoryError, HistoryStore
+        self.load_trend(self.app.state.history, benchmark_id)  # type: ignore[attr-defined]
 
+    @work(thread=True, exclusive=True, group="trend", exit_on_error=False)
+    def load_trend(self, history: HistoryLocation, benchmark_id: str | None) -> None:
+        self.post_message(TrendLoaded(benchmark_id, trend_ratios(history, benchmark_id)))
+
+    @on(TrendLoaded)
+    def show_trend(self, message: TrendLoaded) -> None:
         label = self.query_one("#dash-trend-label", Static)
         sparkline = self.query_one("#dash-trend", Sparkline)
-        try:
-            scans = HistoryStore(create=False).list_scans()
-        except (HistoryError, OSError):
-            scans = []
-        ratios: list[float] = []
-        for summary in reversed(scans):  # oldest first
-            row = next(
-                (s for s in summary.scores if s.benchmark_id == benchmark_id or benchmark_id is None),
-                None,
-            )
-            if row is not None and row.control_ratio is not None:
-                ratios.append(row.control_ratio * 100)
+        ratios = message.ratios
         if len(ratios) < 2:
             label.update(Text("Trend: not enough stored scans in history yet.", style="dim"))
             sparkline.display = False
             return
         label.update(
             Text(
-                f"Trend of {benchmark_id} control ratio over the last {len(ratios)} scans: "
+                f"Trend of {message.benchmark_id} control ratio over the last {len(ratios)} scans: "
                 f"{ratios[-1]:.0f}% now",
                 style="bold",
             )

@@ -1,11 +1,19 @@
-"""The diff screen: what changed since the previous scan in history."""
+"""The diff screen: what changed since the previous scan in history.
+
+The history (the app's store: a SQLite file or a team's PostgreSQL database) is read in a thread worker,
+never on the UI thread: the comparison arrives as a ``HistoryCompared`` message, or a sentence saying why
+there is none (no history, the first scan, a store that cannot be reached, naming it).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import on, work
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from auditor.cli.summary import STATUS_STYLE
@@ -16,6 +24,7 @@ from auditor.tui.text import plain
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
+    from auditor.history import HistoryLocation, HistoryStore
     from auditor.model import Status
     from auditor.scan_result import ScanResult
 
@@ -36,27 +45,52 @@ def current_controls(result: ScanResult) -> dict[ControlKey, str]:
     }
 
 
-def previous_scan(result: ScanResult, history_scan_id: int | None) -> tuple[ScanResult, int] | str:
-    """The scan to compare with and its id, or a sentence saying why there is none."""
-    from auditor.history import HistoryError, HistoryStore
+def previous_scan(
+    result: ScanResult, history_scan_id: int | None, store: HistoryStore
+) -> tuple[ScanResult, int] | str:
+    """The scan of ``store`` to compare with and its id, or a sentence saying why there is none."""
+    if history_scan_id is not None:
+        earlier = [scan_id for scan_id in store.scan_ids() if scan_id < history_scan_id]
+        if not earlier:
+            return f"Scan #{history_scan_id} is the first one in history: nothing to compare with."
+        return store.load(earlier[-1]), earlier[-1]
+    others = [s for s in store.list_scans(limit=None) if s.started_at != result.started_at]
+    if not others:
+        return "History holds no other scan to compare with."
+    before = [s for s in others if s.started_at < result.started_at] or others
+    chosen = max(before, key=lambda s: (s.started_at, s.id))
+    return store.load(chosen.id), chosen.id
+
+
+def compare_with_history(
+    result: ScanResult, history_scan_id: int | None, history: HistoryLocation
+) -> tuple[ScanDiff, int] | str:
+    """The diff of ``result`` against the previous scan in ``history`` and that scan's id, or why not.
+    Reads the store (a file or a server): call it from a worker."""
+    from auditor.history import HistoryError, HistoryMissing, HistoryStore
 
     try:
-        store = HistoryStore(create=False)
-        if history_scan_id is not None:
-            earlier = [scan_id for scan_id in store.scan_ids() if scan_id < history_scan_id]
-            if not earlier:
-                return f"Scan #{history_scan_id} is the first one in history: nothing to compare with."
-            return store.load(earlier[-1]), earlier[-1]
-        others = [s for s in store.list_scans(limit=None) if s.started_at != result.started_at]
-        if not others:
-            return "History holds no other scan to compare with."
-        before = [s for s in others if s.started_at < result.started_at] or others
-        chosen = max(before, key=lambda s: (s.started_at, s.id))
-        return store.load(chosen.id), chosen.id
+        store = HistoryStore(history, create=False)
+        previous = previous_scan(result, history_scan_id, store)
+        if isinstance(previous, str):
+            return previous
+        old, old_id = previous
+        old_controls = store.control_statuses(old_id)
+    except HistoryMissing:
+        return "No scan history to compare with yet. Scans saved to history appear here."
     except HistoryError as error:
-        return f"No scan history to compare with ({error}). Scans saved to history appear here."
+        return f"No scan history to compare with ({error})."
     except OSError as error:
         return f"Cannot read the scan history: {error}"
+    return diff_scans(old, result, old_controls or current_controls(old), current_controls(result)), old_id
+
+
+@dataclass
+class HistoryCompared(Message):
+    """The worker's answer for ``result``: the diff and the older scan's id, or why there is none."""
+
+    result: ScanResult
+    outcome: tuple[ScanDiff, int] | str
 
 
 class DiffScreen(AuditorScreen):
@@ -83,27 +117,34 @@ class DiffScreen(AuditorScreen):
         self.query_one("#diff-controls", Static).update("")
 
     def show(self, result: ScanResult) -> None:
-        previous = previous_scan(result, self.app.state.history_scan_id)  # type: ignore[attr-defined]
-        if isinstance(previous, str):
-            self._placeholder(previous)
-            self.query_one("#placeholder", Static).display = True
-            self.query_one("#diff-summary", Static).update("")
-            self.query_one("#diff-controls", Static).update("")
-            self._set_table_visible(False)
-            return
-        old, old_id = previous
-        from auditor.history import HistoryError, HistoryStore
+        self._message(f"Reading the history ({self.app.state.history})…")  # type: ignore[attr-defined]
+        state = self.app.state  # type: ignore[attr-defined]
+        self.compare(result, state.history_scan_id, state.history)
 
-        try:
-            old_controls = HistoryStore(create=False).control_statuses(old_id)
-        except (HistoryError, OSError):
-            old_controls = current_controls(old)
-        diff = diff_scans(old, result, old_controls or current_controls(old), current_controls(result))
+    @work(thread=True, exclusive=True, group="diff", exit_on_error=False)
+    def compare(self, result: ScanResult, history_scan_id: int | None, history: HistoryLocation) -> None:
+        self.post_message(HistoryCompared(result, compare_with_history(result, history_scan_id, history)))
+
+    @on(HistoryCompared)
+    def compared(self, message: HistoryCompared) -> None:
+        if message.result is not self.app.state.result:  # type: ignore[attr-defined]
+            return  # an answer for a scan no longer shown
+        if isinstance(message.outcome, str):
+            self._message(message.outcome)
+            return
+        diff, old_id = message.outcome
         self._placeholder("")
         self.query_one("#placeholder", Static).display = False
         self.query_one("#diff-summary", Static).update(self._summary(diff, old_id))
         self._fill_table(diff)
         self.query_one("#diff-controls", Static).update(self._controls(diff))
+
+    def _message(self, text: str) -> None:
+        self._placeholder(text)
+        self.query_one("#placeholder", Static).display = True
+        self.query_one("#diff-summary", Static).update("")
+        self.query_one("#diff-controls", Static).update("")
+        self._set_table_visible(False)
 
     def _set_table_visible(self, visible: bool) -> None:
         table = self.query_one("#diff-table", DataTable)

@@ -123,7 +123,7 @@ class QuizScreen(AuditorScreen):
         table = self.query_one("#quiz-history", DataTable)
         table.clear()
         try:
-            attempts = AttemptStore().attempts(limit=HISTORY_LIMIT)
+            attempts = AttemptStore(self.app.state.history).attempts(limit=HISTORY_LIMIT)  # type: ignore[attr-defined]
         except (HistoryError, OSError) as error:
             self.notify(str(error), title="Quiz history", severity="error", markup=False, timeout=10)
             return
@@ -172,7 +172,7 @@ class QuizScreen(AuditorScreen):
 
         operator = self.app.state.operator  # type: ignore[attr-defined]
         try:
-            states = AttemptStore().review_states(operator)
+            states = AttemptStore(self.app.state.history).review_states(operator)  # type: ignore[attr-defined]
         except (HistoryError, OSError) as error:
             self.notify(str(error), title="Practice", severity="error", markup=False, timeout=10)
             return None
@@ -279,7 +279,7 @@ class QuizScreen(AuditorScreen):
         self.query_one("#quiz-answer", Input).disabled = True
         operator = self.app.state.operator  # type: ignore[attr-defined]
         try:
-            store = AttemptStore()
+            store = AttemptStore(self.app.state.history)  # type: ignore[attr-defined]
             self._update_reviews(store, operator, result)
             self.attempt_id = store.save_attempt(operator, result, self._started, finished, self.mode)
         except (HistoryError, OSError, ValueError) as error:

@@ -239,7 +239,7 @@ class ScanScreen(AuditorScreen):
             scan_id: int | None = None
             problem = ""
             try:
-                scan_id = HistoryStore().save(result, result.benchmarks)
+                scan_id = HistoryStore(self.app.state.history).save(result, result.benchmarks)  # type: ignore[attr-defined]
             except HistoryError as error:
                 problem = str(error)
             if not worker.is_cancelled:
