@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from auditor.emulators.estate import AwsEstate
@@ -24,17 +26,33 @@ _DEMO_ENVIRONMENT = {
 _CLEARED = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL")
 
 
-def isolate_from_real_aws() -> None:
-    """Point every AWS setting of this process at fake credentials and no config files."""
+@contextlib.contextmanager
+def isolated_from_real_aws() -> Iterator[None]:
+    """While the demo runs, every AWS setting of this process points at fake credentials and no config
+    files; afterwards the process's own settings are back (a test, or the TUI, goes on with them)."""
+    names = (*_CLEARED, *_DEMO_ENVIRONMENT)
+    saved = {name: os.environ.get(name) for name in names}
     for name in _CLEARED:
         os.environ.pop(name, None)
     os.environ.update(_DEMO_ENVIRONMENT)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def collect_aws_demo(
     spec: AwsEstate, progress: ProgressCallback | None = None, stop: ScanStop | None = None
 ) -> list[Inventory]:
-    isolate_from_real_aws()
+    with isolated_from_real_aws():
+        return _collect(spec, progress, stop)
+
+
+def _collect(spec: AwsEstate, progress: ProgressCallback | None, stop: ScanStop | None) -> list[Inventory]:
     import boto3
     from moto import mock_aws
 

@@ -1,6 +1,7 @@
 """`auditor demo` end to end: seed the bundled estate into moto, scan through boto3, replay the snapshot."""
 
 import json
+import os
 
 import pytest
 from typer.testing import CliRunner
@@ -38,6 +39,8 @@ def test_demo_prints_pass_and_fail_writes_files_and_exits_3(demo_run):
     assert all("sts:AssumeRole" in f["message"] for f in errors)
     assert scan["source"] == "demo" and scan["api_calls"] > 50
     assert [s["provider"] for s in scan["scopes"]] == ["aws", "aws", "aws", "azure", "gcp"]
+    # the demo's fake AWS credentials were this process's only while it ran (tests/conftest.py's are back)
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "testing"
     assert scan["scopes"][-1]["account"] == "demo-shop-prod"
     aws_scopes = [s for s in scan["scopes"] if s["provider"] == "aws"]
     assert [(s["account"], s["name"], bool(s["not_entered"])) for s in aws_scopes] == [

@@ -48,6 +48,9 @@ def proxy() -> Iterator[HoldingProxy]:
         try:
             with pytest.MonkeyPatch.context() as patch:
                 patch.setenv("AWS_ENDPOINT_URL", holding.url)
+                # the caller's key, whatever an earlier test of this process left (the workers inherit it)
+                patch.setenv("AWS_ACCESS_KEY_ID", CALLER_KEY)
+                patch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
                 yield holding
         finally:
             holding.close()
