@@ -58,15 +58,9 @@ def _register_plan(plan: str, what: str, slug: str, severity: Severity, module: 
         datasets=("defender_plans",),
     )
     def check(inv: AzureInventory) -> Iterator[Verdict]:
-        resource = f"{_subscription(inv)}/providers/Microsoft.Security/pricings/{plan}"
-        if inv.defender_plans is None:
-            yield not_evaluated(resource, GLOBAL, inv.errors_for(GLOBAL, "defender_plans"))
-            return
-        found = next((p for p in inv.defender_plans if p.name.lower() == plan.lower()), None)
-        if found is None:
-            yield not_applicable(
-                resource, GLOBAL, f"Defender plan {plan} is not offered to this subscription"
-            )
+        resource, found = _plan_of(inv, plan)
+        if isinstance(found, Verdict):
+            yield found
         elif found.enabled and found.partially_covered:
             yield failed(
                 resource,
@@ -84,6 +78,20 @@ def _register_plan(plan: str, what: str, slug: str, severity: Severity, module: 
             yield failed(
                 resource, GLOBAL, f"Defender plan {plan} is at {found.tier or 'no'} tier, not Standard"
             )
+
+
+def _plan_of(inv: AzureInventory, plan: str) -> tuple[str, DefenderPlan | Verdict]:
+    """The plan's resource id, and the plan as read, or the verdict when it cannot be judged: ERROR when
+    the plans were not read, NOT_APPLICABLE when the subscription is not offered it."""
+    resource = f"{_subscription(inv)}/providers/Microsoft.Security/pricings/{plan}"
+    if inv.defender_plans is None:
+        return resource, not_evaluated(resource, GLOBAL, inv.errors_for(GLOBAL, "defender_plans"))
+    found = next((p for p in inv.defender_plans if p.name.lower() == plan.lower()), None)
+    if found is None:
+        return resource, not_applicable(
+            resource, GLOBAL, f"Defender plan {plan} is not offered to this subscription"
+        )
+    return resource, found
 
 
 def _plan_evidence(plan: DefenderPlan) -> dict[str, object]:
@@ -157,15 +165,9 @@ def _register_extension(plan: str, extension: str, slug: str, what: str, docs: s
         datasets=("defender_plans",),
     )
     def check(inv: AzureInventory) -> Iterator[Verdict]:
-        resource = f"{_subscription(inv)}/providers/Microsoft.Security/pricings/{plan}"
-        if inv.defender_plans is None:
-            yield not_evaluated(resource, GLOBAL, inv.errors_for(GLOBAL, "defender_plans"))
-            return
-        found = next((p for p in inv.defender_plans if p.name.lower() == plan.lower()), None)
-        if found is None:
-            yield not_applicable(
-                resource, GLOBAL, f"Defender plan {plan} is not offered to this subscription"
-            )
+        resource, found = _plan_of(inv, plan)
+        if isinstance(found, Verdict):
+            yield found
             return
         state = found.extensions.get(extension)
         failure = found.extension_failures.get(extension)
